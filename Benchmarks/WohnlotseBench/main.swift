@@ -1,0 +1,1 @@
+@main struct WohnlotseBench { static func main() { print("no benchmarks yet") } }

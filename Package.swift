@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Wohnlotse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wohnlotse", targets: ["wohnlotse"]),
+        .library(name: "HousingDomain", targets: ["HousingDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        /** Plain value types of the coaching domain: households, listings, landlords, courses, visits; typed IDs, money in cents, dates, coordinates. */
+        .target(name: "HousingDomain"),
+        /** Reads and validates `Rules/` (gazetteer, cost limits, area norms, heating thresholds) and judges a flat for a household. */
+        .target(name: "RuleBook", dependencies: ["HousingDomain", .product(name: "Yams", package: "Yams")]),
+        /** Hard filters, scoring, top-k and the optimal assignment of flats to households; pure and deterministic. */
+        .target(name: "Matching", dependencies: ["HousingDomain", "RuleBook"]),
+        /** The SQLite store: one AppDatabase owning every write, append-only migrations, named queries, the audit log. */
+        .target(name: "HousingStore", dependencies: ["HousingDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        /** Listing sources, HTTP fetch, feed parsers (OpenImmo, CSV, JSON), diagnostics and reconciliation. */
+        .target(
+            name: "ListingImport",
+            dependencies: ["HousingDomain", "HousingStore", .product(name: "Yams", package: "Yams")]
+        ),
+        /** The `wohnlotse` command tree. */
+        .target(
+            name: "WohnlotseCommands",
+            dependencies: [
+                "HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /** The executable: one line calling the command tree. */
+        .executableTarget(name: "wohnlotse", dependencies: ["WohnlotseCommands"]),
+        /** Release-mode benchmarks; see README "Benchmarks". */
+        .executableTarget(
+            name: "WohnlotseBench",
+            dependencies: ["HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport"],
+            path: "Benchmarks/WohnlotseBench"
+        ),
+
+        .testTarget(name: "HousingDomainTests", dependencies: ["HousingDomain"]),
+        .testTarget(name: "RuleBookTests", dependencies: ["RuleBook"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
+        .testTarget(name: "HousingStoreTests", dependencies: ["HousingStore"]),
+        .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WohnlotseCLITests", dependencies: ["HousingStore", "WohnlotseCommands"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import WohnlotseCommands
+
+await Wohnlotse.main()
