@@ -36,7 +36,10 @@ let package = Package(
             ]
         ),
         /** The executable: one line calling the command tree. */
-        .executableTarget(name: "wohnlotse", dependencies: ["WohnlotseCommands"]),
+        .executableTarget(
+            name: "wohnlotse",
+            dependencies: ["WohnlotseCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         /** Release-mode benchmarks; see README "Benchmarks". */
         .executableTarget(
             name: "WohnlotseBench",
