@@ -50,7 +50,11 @@ let package = Package(
         .testTarget(name: "HousingDomainTests", dependencies: ["HousingDomain"]),
         .testTarget(name: "RuleBookTests", dependencies: ["RuleBook"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
-        .testTarget(name: "HousingStoreTests", dependencies: ["HousingStore"]),
+        .testTarget(
+            name: "HousingStoreTests",
+            dependencies: ["HousingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WohnlotseCLITests", dependencies: ["HousingStore", "WohnlotseCommands"]),
     ]
