@@ -56,6 +56,9 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WohnlotseCLITests", dependencies: ["HousingStore", "WohnlotseCommands"]),
+        .testTarget(
+            name: "WohnlotseCLITests",
+            dependencies: ["HousingStore", "WohnlotseCommands", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )
