@@ -122,7 +122,7 @@ enum CostRulesReader {
             for row in rows {
                 if let value = file.positiveInt(row.node, field: "appropriate_area.\(row.size)", unit: "area in m²") { areas[row.size] = value }
             }
-            checkSizes(Set(rows.map(\.size)), node: node, field: "appropriate_area", example: "75", file: file)
+            checkSizes(Set(rows.map(\.size)), node: node, field: "appropriate_area", example: "<m²>", file: file)
         }
         let perFurther = top["area_per_further_person"].flatMap { file.positiveInt($0, field: "area_per_further_person", unit: "area in m²") }
 
@@ -190,8 +190,8 @@ enum CostRulesReader {
                     for row in rows {
                         if let money = file.money(row.node, field: "\(field).limits.\(row.size)") { limits[row.size] = money }
                     }
-                    checkSizes(Set(rows.map(\.size)), node: node, field: "\(field).limits", example: "570", file: file)
-                    if !areas.isEmpty, Set(rows.map(\.size)) != Set(areas.keys) {
+                    let gapless = checkSizes(Set(rows.map(\.size)), node: node, field: "\(field).limits", example: "<euros>", file: file)
+                    if gapless, !areas.isEmpty, Set(rows.map(\.size)) != Set(areas.keys) {
                         let a = areas.keys.sorted().map(String.init).joined(separator: ", ")
                         let l = rows.map(\.size).sorted().map(String.init).joined(separator: ", ")
                         file.report(node, field: "\(field).limits", "lists household sizes \(l) but appropriate_area lists \(a)", fix: "give a limit for exactly the sizes that appropriate_area lists")
@@ -210,15 +210,19 @@ enum CostRulesReader {
             keyLines: keyLines.map { (regionIndex: $0.0, key: $0.1, line: $0.2) })
     }
 
-    /// Household sizes must run 1, 2, 3 … without a gap.
-    static func checkSizes(_ sizes: Set<Int>, node: Node, field: String, example: String, file: YAMLFile) {
+    /// Household sizes must run 1, 2, 3 … without a gap; true when they do.
+    @discardableResult
+    static func checkSizes(_ sizes: Set<Int>, node: Node, field: String, example: String, file: YAMLFile) -> Bool {
         guard let largest = sizes.max() else {
             file.report(node, field: field, "no household sizes", fix: "list sizes 1 to 5 (or more), e.g. `1: \(example)`")
-            return
+            return false
         }
+        var gapless = true
         for size in 1...largest where !sizes.contains(size) {
+            gapless = false
             file.report(node, field: field, "no entry for household size \(size)", fix: "add `\(size): \(example)` (sizes must run 1, 2, 3 … without a gap)")
         }
+        return gapless
     }
 
     static func readHeating(text: String, file: YAMLFile) -> (HeatingRules, Int?)? {

@@ -164,16 +164,17 @@ public struct RuleBook: Sendable {
     /// Two tables of one kind may not start on the same day.
     private static func duplicateDates(_ items: [(CalendarDate, String, Int?)], what: String) -> [RuleProblem] {
         var problems: [RuleProblem] = []
-        var first: [CalendarDate: String] = [:]
+        var first: [CalendarDate: (String, Int?)] = [:]
         for (date, file, line) in items.sorted(by: { ($0.1) < ($1.1) }) {
-            if let other = first[date] {
+            if let (other, otherLine) = first[date] {
+                let at = otherLine.map { ":\($0)" } ?? ""
                 problems.append(
                     RuleProblem(
                         file: file, line: line, field: "valid_from",
-                        message: "\(what) \(other) and this file are both valid from \(date.iso) for the same regions; Wohnlotse cannot tell which applies",
+                        message: "this file and \(other)\(at) are both \(what) valid from \(date.iso) for the same regions; Wohnlotse cannot tell which applies",
                         fix: "give the newer table a later valid_from date, or delete the outdated file"))
             } else {
-                first[date] = file
+                first[date] = (file, line)
             }
         }
         return problems
@@ -227,17 +228,34 @@ public struct RuleBook: Sendable {
             }
             add(item.key, region: item.regionIndex, line: item.line, via: "its AGS")
         }
-        for key in gazetteer.kreisPloenMunicipalities where owner[key] == nil {
+        let unassigned = gazetteer.kreisPloenMunicipalities.filter { owner[$0] == nil }
+        var reportedAemter = Set<String>()
+        for key in unassigned {
             let entry = gazetteer.entry(for: key)
-            let amt = entry?.amt.map { "Amt \($0)" } ?? "amtsfrei"
+            if let amt = entry?.amt {
+                let members = Set(county.filter { $0.amt == amt }.map(\.municipality))
+                if members.isSubset(of: unassigned) {
+                    if reportedAemter.insert(amt).inserted {
+                        report(
+                            raw.regionsLine, "regions",
+                            "the \(members.count) municipalities of \(amtLabel(amt)) are in no region",
+                            "add `\(amt)` under `aemter:` of the right region")
+                    }
+                    continue
+                }
+            }
+            let where_ = entry?.amt.map(amtLabel) ?? "amtsfrei"
             report(
                 raw.regionsLine, "regions",
-                "\(entry?.municipalityName ?? key.rawValue) (\(key), \(amt)) is in no region",
-                "add its Amt under `aemter:` or its AGS under `municipalities:` of the right region")
+                "\(entry?.municipalityName ?? key.rawValue) (\(key), \(where_)) is in no region",
+                "add its AGS \"\(key)\" under `municipalities:` (or its Amt under `aemter:`) of the right region")
         }
         return (table, problems)
     }
 }
+
+/// `Amt Lütjenburg` stays as it is; `Probstei` becomes `Amt Probstei`.
+func amtLabel(_ amt: String) -> String { amt.hasPrefix("Amt ") ? amt : "Amt \(amt)" }
 
 extension PlaceName {
     /// Amt names compared loosely: `Selent/ Schlesen` = `Selent/Schlesen`, `Amt Lütjenburg` = `Lütjenburg`.
