@@ -44,10 +44,10 @@ public struct RulesCommand: ParsableCommand {
         public static let configuration = CommandConfiguration(
             abstract: "Print the cost-limit table and heating thresholds in force on a date.")
 
-        @Option(help: "The day to show the table for, YYYY-MM-DD (default: today).")
+        @Option(help: ArgumentHelp("The day to show the table for, YYYY-MM-DD (default: today).", valueName: "date"))
         var on: String?
 
-        @Option(help: "The rules directory (default: $WOHNLOTSE_RULES, else ./Rules).")
+        @Option(help: ArgumentHelp("The rules directory (default: $WOHNLOTSE_RULES, else ./Rules).", valueName: "dir"))
         var rules: String?
 
         @Flag(help: "Print JSON instead of text.")
@@ -188,10 +188,10 @@ public struct CostOptions: ParsableArguments {
     @Option(help: "Kaution in euros.")
     var deposit: String?
 
-    @Option(help: "The day to judge on, YYYY-MM-DD (default: today).")
+    @Option(help: ArgumentHelp("The day to judge on, YYYY-MM-DD (default: today).", valueName: "date"))
     var on: String?
 
-    @Option(help: "The rules directory (default: $WOHNLOTSE_RULES, else ./Rules).")
+    @Option(help: ArgumentHelp("The rules directory (default: $WOHNLOTSE_RULES, else ./Rules).", valueName: "dir"))
     var rules: String?
 
     @Flag(help: "Print JSON instead of text.")
