@@ -169,6 +169,11 @@ extension RuleBook {
             throw .noTableInForce(date: date, earliest: costTables.first?.validFrom)
         }
         let entry = gazetteer.entry(for: costCase.municipality)
+        if entry == nil, costCase.municipality.districtCode == Gazetteer.kreisPloenCode {
+            throw .invalidCase(
+                field: "municipality", value: costCase.municipality.rawValue,
+                hint: "no municipality of Kreis Plön has this AGS; check it, or look the place up by postal code and place")
+        }
         var notes: [String] = []
         let gross = costCase.grossColdRent
         let tableRef = CostJudgement.TableVersion(validFrom: table.validFrom, source: table.source, file: table.file)

@@ -172,6 +172,24 @@ import Testing
         }
     }
 
+    @Test func unknownCountyKeyIsRefusedNotCalledOutside() throws {
+        let book = try Support.realBook()
+        #expect(throws: RuleBookError.self) {
+            try book.judge(
+                CostCase(
+                    householdSize: 1, municipality: try Support.key("01057999"), netColdRent: Money(euros: 300),
+                    operatingCosts: Money(euros: 80), livingArea: 45),
+                on: try Support.date("2026-03-01"))
+        }
+        // A place elsewhere in Germany is simply outside the county.
+        let hamburg = try book.judge(
+            CostCase(
+                householdSize: 1, municipality: try Support.key("02000000"), netColdRent: Money(euros: 300),
+                operatingCosts: Money(euros: 80), livingArea: 45),
+            on: try Support.date("2026-03-01"))
+        #expect(hamburg.verdict == .noCountyLimit)
+    }
+
     @Test func negativeRentIsRefused() throws {
         let book = try Support.realBook()
         #expect(throws: RuleBookError.self) {
