@@ -136,6 +136,32 @@ import Testing
         #expect(try cli.ok(["rules", "show", "--rules", "CountyRules", "--json"]).stdout.contains("\"validFrom\" : \"2020-01-01\""))
     }
 
+    @Test func rulesHelpIsPinned() throws {
+        let cli = try CLIRunner()
+        let result = try cli.ok(["rules", "--help"])
+        #expect(
+            result.stdout == """
+                OVERVIEW: Show, validate and apply the county's cost-of-accommodation rules
+                (KdU).
+
+                USAGE: wohnlotse rules <subcommand>
+
+                OPTIONS:
+                  -h, --help              Show help information.
+
+                SUBCOMMANDS:
+                  show                    Print the cost-limit table and heating thresholds in
+                                          force on a date.
+                  validate                Check every rules file and list each problem with
+                                          file, line and what to do.
+                  check                   Judge a flat's costs for a household against the KdU
+                                          limits (a quick question at the counter).
+
+                  See 'wohnlotse help rules <subcommand>' for detailed help.
+
+                """)
+    }
+
     @Test func aboutCreditsTheDataVerbatim() throws {
         let cli = try CLIRunner()
         let result = try cli.ok(["about"])
