@@ -160,3 +160,16 @@ enum Audit {
         }.sorted()
     }
 }
+
+extension AppDatabase {
+    /// The first admin's name in the database at `path`, read without changing the file; nil when
+    /// the file is not a Wohnlotse database. Used to recognise a demo database before replacing it.
+    public static func firstAdmin(atPath path: String) -> String? {
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return nil }
+        return try? queue.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM user WHERE role = 'admin' ORDER BY id LIMIT 1")
+        }
+    }
+}

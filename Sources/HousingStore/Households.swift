@@ -42,7 +42,7 @@ extension DerivableRequest<Household> {
 extension AppDatabase {
     /// Finds a household by reference code (case-insensitive) or by numeric id.
     func household(_ key: String, _ db: Database) throws -> Household {
-        if let found = try Household.filter(Column("referenceCode").collating(.nocase) == key).fetchOne(db) {
+        if let found = try Household.filter(Column("referenceKey") == Household.referenceKey(key)).fetchOne(db) {
             return found
         }
         if let id = Int64(key), let found = try Household.fetchOne(db, key: id) { return found }
@@ -70,7 +70,7 @@ extension AppDatabase {
             } else if actor.role == .coach {
                 household.coachID = actor.userID
             }
-            if try Household.filter(Column("referenceCode").collating(.nocase) == household.referenceCode).fetchCount(db) > 0 {
+            if try Household.filter(Column("referenceKey") == Household.referenceKey(household.referenceCode)).fetchCount(db) > 0 {
                 throw StoreError.duplicate(entity: "household", field: "reference code", value: household.referenceCode)
             }
             try household.insert(db)
@@ -99,8 +99,8 @@ extension AppDatabase {
                 try require(actor, .assignCoach, action: "assign a case to a coach")
                 household.coachID = try userID(named: coachName, db)
             }
-            if household.referenceCode.lowercased() != old.referenceCode.lowercased(),
-                try Household.filter(Column("referenceCode").collating(.nocase) == household.referenceCode).fetchCount(db) > 0
+            if Household.referenceKey(household.referenceCode) != Household.referenceKey(old.referenceCode),
+                try Household.filter(Column("referenceKey") == Household.referenceKey(household.referenceCode)).fetchCount(db) > 0
             {
                 throw StoreError.duplicate(entity: "household", field: "reference code", value: household.referenceCode)
             }

@@ -93,6 +93,7 @@ extension Household: FetchableRecord, MutablePersistableRecord {
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
         container["referenceCode"] = referenceCode
+        container["referenceKey"] = Household.referenceKey(referenceCode)
         container["jobcentreNumber"] = jobcentreNumber
         container["languages"] = JSONColumn.encode(languages)
         container["interpreterNeeded"] = interpreterNeeded
@@ -115,6 +116,13 @@ extension Household: FetchableRecord, MutablePersistableRecord {
         container["openedOn"] = openedOn
     }
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(inserted.rowID) }
+}
+
+extension Household {
+    /// The reference code as stored for lookups: trimmed and case-folded (Unicode-aware).
+    static func referenceKey(_ code: String) -> String {
+        code.trimmingCharacters(in: .whitespaces).folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
+    }
 }
 
 extension StageChange: FetchableRecord, MutablePersistableRecord {

@@ -20,8 +20,9 @@ enum Schema {
 
             try db.create(table: "household") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.column("referenceCode", .text).notNull().unique(onConflict: .abort).collate(.nocase)
-                    .check { length($0) > 0 }
+                t.column("referenceCode", .text).notNull().check { length($0) > 0 }
+                // The reference code folded for case-insensitive lookup beyond ASCII (PLÖ = plö).
+                t.column("referenceKey", .text).notNull().unique(onConflict: .abort)
                 t.column("jobcentreNumber", .text)
                 t.column("languages", .jsonText).notNull().defaults(to: "[]")
                 t.column("interpreterNeeded", .boolean).notNull().defaults(to: false)
