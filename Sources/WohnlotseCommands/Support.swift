@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HousingDomain
 import HousingStore
+import RuleBook
 
 /// Options every data command takes: which database, who is acting, and the output form.
 public struct GlobalOptions: ParsableArguments {
@@ -14,6 +15,9 @@ public struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of a table, for scripts.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("The rules folder (default: $WOHNLOTSE_RULES, else ./Rules).", valueName: "dir"))
+    var rules: String?
+
     public init() {}
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -23,6 +27,9 @@ public struct GlobalOptions: ParsableArguments {
 
     /// Today, or `WOHNLOTSE_TODAY` when set (for demos and tests).
     var today: CalendarDate { CalendarDate.today(environment: environment) }
+
+    /// The county's rules (gazetteer, cost limits, heating, matching weights).
+    func ruleBook() throws -> RuleBook { try RulesDirectory.load(option: rules) }
 
     func open(create: Bool = false) throws -> AppDatabase {
         try AppDatabase.open(path: databasePath, create: create)

@@ -24,6 +24,7 @@ func field(_ label: String, in output: String) -> String? {
 /// A runner with an initialised database, an admin and a coach, as `WOHNLOTSE_USER=mkoch`.
 func coachRunner() throws -> CLIRunner {
     let cli = try CLIRunner(environment: ["WOHNLOTSE_TODAY": "2026-03-01"])
+    try cli.installProjectData()
     try cli.ok(["init", "--admin", "admin"])
     try cli.ok(["user", "add", "mkoch", "--role", "coach", "--as", "admin"])
     try cli.ok(["user", "add", "jc", "--role", "jobcentre", "--as", "admin"])
@@ -112,12 +113,13 @@ func coachRunner() throws -> CLIRunner {
             #expect(help.stdout.contains("\n  \(command) "), "missing \(command)")
         }
         let stage = try cli.ok(["household", "stage", "--help"])
-        #expect(stage.stdout.contains("USAGE: wohnlotse household stage [--db <path>] [--as <user>] [--json] <household> <stage>"))
+        #expect(stage.stdout.contains("USAGE: wohnlotse household stage [--db <path>] [--as <user>] [--json] [--rules <dir>] <household> <stage>"))
         #expect(stage.stdout.contains("(values: intake, coaching, searching,"))
     }
 
     @Test func demoSeedsAndRefusesForeignFiles() throws {
         let cli = try CLIRunner(environment: ["WOHNLOTSE_TODAY": "2026-03-01"])
+        try cli.installProjectData()
         let demo = try cli.ok(["demo"])
         #expect(demo.stdout.contains("12 households"))
         try cli.ok(["demo"])
