@@ -219,6 +219,39 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'the audit log cannot be deleted from'); END;
                 """)
         }
+        migrator.registerMigration("v2-listing-import") { db in
+            // Per source: what the last fetch returned, for conditional GET.
+            try db.create(table: "importSource") { t in
+                t.primaryKey("name", .text)
+                t.column("etag", .text)
+                t.column("lastModified", .text)
+                t.column("lastAttemptAt", .text)
+                t.column("lastSuccessAt", .text)
+            }
+            // One row per source per run: what the admin reads in the morning.
+            try db.create(table: "importRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("source", .text).notNull()
+                t.column("startedAt", .text).notNull()
+                t.column("finishedAt", .text).notNull()
+                t.column("outcome", .text).notNull().check { ["imported", "not-modified", "failed"].contains($0) }
+                t.column("httpStatus", .integer)
+                t.column("bytes", .integer).notNull().defaults(to: 0)
+                t.column("scope", .text)
+                t.column("newCount", .integer).notNull().defaults(to: 0)
+                t.column("changedCount", .integer).notNull().defaults(to: 0)
+                t.column("unchangedCount", .integer).notNull().defaults(to: 0)
+                t.column("goneCount", .integer).notNull().defaults(to: 0)
+                t.column("duplicateCount", .integer).notNull().defaults(to: 0)
+                t.column("skippedCount", .integer).notNull().defaults(to: 0)
+                t.column("warningCount", .integer).notNull().defaults(to: 0)
+                t.column("error", .text)
+                t.column("diagnostics", .text)
+            }
+            try db.create(index: "importRun_on_source", on: "importRun", columns: ["source", "id"])
+            try db.create(index: "listing_on_duplicate_key", on: "listing", columns: ["postalCode", "rooms"])
+            try db.create(index: "listing_on_landlord", on: "listing", columns: ["landlordId"])
+        }
         return migrator
     }
 }
