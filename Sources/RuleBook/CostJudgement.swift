@@ -288,3 +288,25 @@ extension RuleBook {
 func formatArea(_ value: Double) -> String {
     value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
 }
+
+extension CostCase {
+    /// The case for a stored listing and the members of a household, with ages taken on `date`.
+    ///
+    /// - Throws: `RuleBookError.invalidCase` when the listing has no municipality yet (geocode it first)
+    ///   or the household has no members.
+    public init(listing: Listing, members: [Member], on date: CalendarDate) throws(RuleBookError) {
+        guard let municipality = listing.municipality else {
+            throw .invalidCase(
+                field: "municipality", value: listing.address.oneLine,
+                hint: "the listing has no municipality (AGS) yet; resolve its postal code and place with the gazetteer first")
+        }
+        guard !members.isEmpty else {
+            throw .invalidCase(field: "household size", value: "0", hint: "add the household's members first")
+        }
+        self.init(
+            householdSize: members.count, memberAges: members.map { $0.birthDate.age(on: date) }, municipality: municipality,
+            netColdRent: listing.netColdRent, operatingCosts: listing.operatingCosts, heatingCosts: listing.heatingCosts,
+            heatingIncluded: listing.heatingIncluded, heatingType: listing.heatingType, livingArea: listing.livingArea,
+            deposit: listing.deposit)
+    }
+}

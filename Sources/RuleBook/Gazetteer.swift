@@ -39,8 +39,24 @@ public struct Gazetteer: Sendable {
     /// Every row, in file order.
     public let entries: [GazetteerEntry]
 
+    /// The representative row per municipality, computed once: matching judges many flats.
+    private let representative: [MunicipalityKey: GazetteerEntry]
+
     public init(entries: [GazetteerEntry]) {
         self.entries = entries
+        var representative: [MunicipalityKey: GazetteerEntry] = [:]
+        for row in entries {
+            let isOwn = PlaceName.keys(row.municipalityName).contains(PlaceName.normalized(row.place))
+            if representative[row.municipality] == nil || isOwn && !Self.isOwnRow(representative[row.municipality]) {
+                representative[row.municipality] = row
+            }
+        }
+        self.representative = representative
+    }
+
+    private static func isOwnRow(_ row: GazetteerEntry?) -> Bool {
+        guard let row else { return false }
+        return PlaceName.keys(row.municipalityName).contains(PlaceName.normalized(row.place))
     }
 
     /// The municipalities of Kreis Plön (AGS 01057…), each once.
@@ -55,11 +71,7 @@ public struct Gazetteer: Sendable {
 
     /// The representative row of a municipality: the row whose place is the municipality's own name, else the first.
     public func entry(for key: MunicipalityKey) -> GazetteerEntry? {
-        let rows = entries.filter { $0.municipality == key }
-        let own = rows.first { row in
-            PlaceName.keys(row.municipalityName).contains(PlaceName.normalized(row.place))
-        }
-        return own ?? rows.first
+        representative[key]
     }
 
     /// All postal codes of a municipality.

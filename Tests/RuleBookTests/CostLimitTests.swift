@@ -190,6 +190,23 @@ import Testing
         #expect(hamburg.verdict == .noCountyLimit)
     }
 
+    @Test func caseFromAListingAndMembersTakesAgesOnTheDate() throws {
+        let book = try Support.realBook()
+        let date = try Support.date("2026-03-01")
+        var listing = Listing(
+            source: "manual", externalID: "1", address: Address(postalCode: PostalCode("24306"), place: "Plön"), rooms: 2,
+            livingArea: 45, netColdRent: Money(euros: 300), operatingCosts: Money(euros: 90), firstSeen: date, lastSeen: date)
+        let member = Member(
+            householdID: 1, givenName: "A", familyName: "B", birthDate: try Support.date("2001-03-02"), role: .applicant)
+        #expect(throws: RuleBookError.self) { try CostCase(listing: listing, members: [member], on: date) }
+        listing.municipality = try Support.key("01057057")
+        let costCase = try CostCase(listing: listing, members: [member], on: date)
+        #expect(costCase.memberAges == [24])
+        let judgement = try book.judge(costCase, on: date)
+        #expect(judgement.headroom == Money(euros: 0))
+        #expect(judgement.notes.contains { $0.hasPrefix("Under-25 single (24)") })
+    }
+
     @Test func negativeRentIsRefused() throws {
         let book = try Support.realBook()
         #expect(throws: RuleBookError.self) {
