@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         /** Plain value types of the coaching domain: households, listings, landlords, courses, visits; typed IDs, money in cents, dates, coordinates. */
@@ -21,7 +22,12 @@ let package = Package(
         /** Hard filters, scoring, top-k and the optimal assignment of flats to households; pure and deterministic. */
         .target(name: "Matching", dependencies: ["HousingDomain", "RuleBook"]),
         /** The SQLite store: one AppDatabase owning every write, append-only migrations, named queries, the audit log. */
-        .target(name: "HousingStore", dependencies: ["HousingDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "HousingStore",
+            dependencies: [
+                "HousingDomain", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         /** Listing sources, HTTP fetch, feed parsers (OpenImmo, CSV, JSON), diagnostics and reconciliation. */
         .target(
             name: "ListingImport",

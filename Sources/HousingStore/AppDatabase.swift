@@ -129,19 +129,21 @@ extension AuditEntry: FetchableRecord {
 }
 
 enum Audit {
-    /// Appends an audit row inside the caller's transaction.
+    /// Appends an audit row inside the caller's transaction, chained to the row before it
+    /// (see `AuditChain`).
+    ///
+    /// `detail` names the command and what changed: field names and counts, never personal values —
+    /// no names, notes or reference codes. Audit rows outlive an erasure (`privacy erase`) and cannot
+    /// be edited, so anything personal written here could never be removed.
     static func record(
         _ db: Database, actor: Actor, action: String, entity: String, entityID: Int64?, householdID: Household.ID? = nil,
         detail: String? = nil
     ) throws {
         let at = Date().formatted(.iso8601)
         let fullDetail = [actor.command.isEmpty ? nil : "command: \(actor.command)", detail].compactMap { $0 }.joined(separator: "; ")
-        try db.execute(
-            sql: """
-                INSERT INTO auditLog (at, actor, action, entity, entityId, householdId, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [at, actor.name, action, entity, entityID, householdID?.rawValue, fullDetail.isEmpty ? nil : fullDetail])
+        try AuditChain.append(
+            db, at: at, actor: actor.name, action: action, entity: entity, entityID: entityID, householdID: householdID?.rawValue,
+            detail: fullDetail.isEmpty ? nil : fullDetail)
     }
 
     /// Names of the fields that differ between two encodable values (never their values).

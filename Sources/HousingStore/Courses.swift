@@ -59,7 +59,7 @@ extension AppDatabase {
                 }
                 // Attendance is personal data: only the household's coach (or an admin) records it.
                 let household = try household(member.householdID.description, db)
-                try require(actor, .household(household.id), action: "record attendance for \(household.referenceCode)", coachOf: household.coachID)
+                try require(actor, .household(household.id), action: "record attendance for \(household.referenceCode)", for: household, db)
                 try Attendance(sessionID: sessionID, memberID: memberID, status: status).upsert(db)
                 try Audit.record(db, actor: actor, action: "update", entity: "attendance", entityID: sessionID.rawValue, householdID: household.id,
                     detail: "member \(memberID): \(status.rawValue)")
@@ -92,7 +92,7 @@ extension AppDatabase {
                 guard let member = try Member.fetchOne(db, key: memberID.rawValue),
                     let household = try Household.fetchOne(db, key: member.householdID.rawValue)
                 else { continue }
-                let visible = AccessPolicy.allows(actor, .household(household.id), coachOf: household.coachID)
+                let visible = AccessPolicy.allows(actor, .household(household.id), case: try caseAccess(household, db))
                 if visible {
                     try Audit.record(db, actor: actor, action: "read", entity: "attendance", entityID: memberID.rawValue, householdID: household.id)
                 }

@@ -53,7 +53,7 @@ extension AppDatabase {
     /// is reported as refused, never shown.
     func accessibleHousehold(_ key: String, _ db: Database, actor: Actor, action: String) throws -> Household {
         let household = try household(key, db)
-        try require(actor, .household(household.id), action: action, coachOf: household.coachID)
+        try require(actor, .household(household.id), action: action, for: household, db)
         return household
     }
 
@@ -139,13 +139,17 @@ extension AppDatabase {
                 throw StoreError.forbidden(action: "list households", needs: "a coach or an admin", actor: actor.name, role: actor.role)
             }
             var request = Household.all()
-            if actor.role == .coach { request = request.assigned(to: actor.userID) }
+            if actor.role == .coach { request = request.visible(toCoach: actor.userID) }
             if let stage = filter.stage { request = request.inStage(stage) }
-            if let coachName = filter.coachName { request = request.assigned(to: try userID(named: coachName, db)) }
+            if let coachName = filter.coachName { request = request.visible(toCoach: try userID(named: coachName, db)) }
             let households = try request.order(Column("referenceCode")).fetchAll(db)
+            // An erased case has no members left; it keeps its size in `erasedSize`.
             let sizes = try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT householdId, COUNT(*) AS n FROM member GROUP BY householdId")
-                    .map { (Int64($0["householdId"] as Int64), $0["n"] as Int) })
+                Row.fetchAll(db, sql: """
+                    SELECT householdId, COUNT(*) AS n FROM member GROUP BY householdId
+                    UNION ALL SELECT id, erasedSize FROM household WHERE erasedSize IS NOT NULL
+                    """)
+                    .map { (Int64($0["householdId"] as Int64), $0["n"] as Int) }, uniquingKeysWith: +)
             let names = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).compactMap { u in u.id.map { ($0, u.name) } })
             try Audit.record(db, actor: actor, action: "list", entity: "household", entityID: nil, detail: "\(households.count) cases")
             return households.compactMap { h in

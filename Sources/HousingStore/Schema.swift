@@ -252,6 +252,40 @@ enum Schema {
             try db.create(index: "listing_on_duplicate_key", on: "listing", columns: ["postalCode", "rooms"])
             try db.create(index: "listing_on_landlord", on: "listing", columns: ["landlordId"])
         }
+        migrator.registerMigration("v4-privacy") { db in
+            // Case sharing: further coaches an admin assigned to a household besides its coach in charge.
+            try db.create(table: "householdCoach") { t in
+                t.belongsTo("household", onDelete: .cascade).notNull()
+                t.belongsTo("coach", inTable: "user", onDelete: .cascade).notNull()
+                t.primaryKey(["householdId", "coachId"])
+                t.column("sharedOn", .text).notNull()
+                t.column("sharedBy", .text).notNull()
+            }
+
+            // An erased household keeps an anonymous remainder for reporting: the day of the erasure and
+            // its size (its members are gone, so the size can no longer be counted).
+            try db.alter(table: "household") { t in
+                t.add(column: "erasedOn", .text)
+                t.add(column: "erasedSize", .integer).check { $0 == nil || $0 >= 0 }
+            }
+
+            // The audit log becomes a hash chain (see AuditChain). Rows written before this migration
+            // are chained here, in id order; from now on every row is chained as it is written.
+            try db.alter(table: "auditLog") { t in
+                t.add(column: "prevHash", .text)
+                t.add(column: "hash", .text)
+            }
+            try db.execute(sql: "DROP TRIGGER auditLog_no_update")
+            try AuditChain.backfill(db)
+            try db.execute(sql: """
+                CREATE TRIGGER auditLog_no_update BEFORE UPDATE ON auditLog
+                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END;
+                CREATE TRIGGER auditLog_chained BEFORE INSERT ON auditLog
+                WHEN NEW.hash IS NULL OR NEW.prevHash IS NULL
+                BEGIN SELECT RAISE(ABORT, 'audit rows must be chained: write them with Audit.record'); END;
+                """)
+            try db.create(index: "auditLog_on_actor", on: "auditLog", columns: ["actor"])
+        }
         return migrator
     }
 }

@@ -51,7 +51,7 @@ struct HouseholdFields: ParsableArguments {
 struct HouseholdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "household", abstract: "Open, edit, list and show cases (households).",
-        subcommands: [Add.self, Edit.self, List.self, Show.self, StageMove.self])
+        subcommands: [Add.self, Edit.self, List.self, Show.self, StageMove.self, Share.self, Unshare.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -89,20 +89,51 @@ struct UserCommand: ParsableCommand {
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Read the audit log: who read or changed what, when (admins only).")
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "Only entries about this household (reference code or id).") var household: String?
-    @Option(help: "Only entries by this user.") var user: String?
-    @Option(help: "Only entries from this day on (YYYY-MM-DD).", transform: Parse.date) var since: CalendarDate?
-    @Option(help: "At most this many entries, newest first.") var limit = 200
+        commandName: "audit", abstract: "Read and verify the audit log: who read or changed what, when (admins only).",
+        discussion: "'wohnlotse audit [--household H] [--user U] [--since DATE]' lists entries; 'wohnlotse audit verify' checks the hash chain.",
+        subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
 
-    func run() throws {
-        let (db, actor) = try global.session("audit")
-        let entries = try db.auditEntries(householdKey: household, userName: user, since: since, limit: limit, by: actor)
-        try global.emit(entries) {
-            print(Output.table(["at", "actor", "action", "entity", "id", "household", "detail"], entries.map {
-                [$0.at, $0.actor, $0.action, $0.entity, $0.entityID.map(String.init) ?? "-", $0.householdID.map(String.init) ?? "-", $0.detail ?? ""]
-            }))
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit entries, newest first (the default).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only entries about this household (reference code or id).") var household: String?
+        @Option(help: "Only entries by this user.") var user: String?
+        @Option(help: "Only entries from this day on (YYYY-MM-DD).", transform: Parse.date) var since: CalendarDate?
+        @Option(help: "At most this many entries, newest first.") var limit = 200
+
+        func run() throws {
+            let (db, actor) = try global.session("audit")
+            let entries = try db.auditEntries(householdKey: household, userName: user, since: since, limit: limit, by: actor)
+            try global.emit(entries) {
+                print(Output.table(["at", "actor", "action", "entity", "id", "household", "detail"], entries.map {
+                    [$0.at, $0.actor, $0.action, $0.entity, $0.entityID.map(String.init) ?? "-", $0.householdID.map(String.init) ?? "-", $0.detail ?? ""]
+                }))
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit log's hash chain and name the first row that was changed or deleted.",
+            discussion: """
+                Exits 1 when the chain is broken, so cron can alert. Note the printed last row and hash                 somewhere else (e.g. with the backups): a log rewritten from that point on would no longer end with them.
+                """)
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let (db, actor) = try global.session("audit verify")
+            let result = try db.verifyAuditLog(by: actor)
+            if global.json { print(try Output.json(result)) }
+            if let problem = result.problem {
+                throw CommandFailure(description: """
+                    the audit log is broken at row \(problem.rowID): it \(problem.reason). \(result.rows) rows before it verify                     (last good row \(result.headID.map(String.init) ?? "-")). Compare with a backup ('wohnlotse restore BACKUP' checks \
+                    a backup's chain) and report it to your data protection officer.
+                    """)
+            }
+            if !global.json {
+                print("The audit log verifies: \(result.rows) rows, each matching its hash and following the one before.")
+                print("Last row \(result.headID.map(String.init) ?? "-"), hash \(result.headHash).")
+            }
         }
     }
 }

@@ -31,8 +31,13 @@ public struct GlobalOptions: ParsableArguments {
     /// The county's rules (gazetteer, cost limits, heating, matching weights).
     func ruleBook() throws -> RuleBook { try RulesDirectory.load(option: rules) }
 
+    /// Opens the database, warning on stderr when the file is readable by others than its owner.
     func open(create: Bool = false) throws -> AppDatabase {
-        try AppDatabase.open(path: databasePath, create: create)
+        let database = try AppDatabase.open(path: databasePath, create: create)
+        if let warning = DatabaseFile.exposureWarning(path: databasePath) {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
+        return database
     }
 
     /// Opens the database and resolves the acting user.
