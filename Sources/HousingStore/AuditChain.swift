@@ -68,21 +68,17 @@ enum AuditChain {
         }.joined()
     }
 
-    /// The id the next audit row gets: one more than any id SQLite ever handed out for the table.
-    static func nextID(_ db: Database) throws -> Int64 {
-        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditLog'") ?? 0
-        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM auditLog") ?? 0
-        return max(issued, highest) + 1
-    }
-
     /// Appends one chained row inside the caller's transaction (GRDB writes are IMMEDIATE
     /// transactions, so no other writer can slip a row in between reading the head and inserting).
     static func append(
         _ db: Database, at: String, actor: String, action: String, entity: String, entityID: Int64?, householdID: Int64?,
         detail: String?
     ) throws {
-        let prevHash = try String.fetchOne(db, sql: "SELECT hash FROM auditLog ORDER BY id DESC LIMIT 1") ?? genesis
-        let id = try nextID(db)
+        let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM auditLog ORDER BY id DESC LIMIT 1")
+        let prevHash: String = head?["hash"] ?? genesis
+        // One more than any id SQLite ever handed out for the table, so a deleted tail stays visible.
+        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditLog'") ?? 0
+        let id = max(issued, head?["id"] ?? 0) + 1
         let content = Content(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID, householdID: householdID, detail: detail)
         try db.execute(
             sql: """

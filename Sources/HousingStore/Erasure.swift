@@ -12,6 +12,8 @@ public struct ErasureReport: Codable, Sendable, Equatable {
         public var attendanceEntries = 0
         public var stageNotes = 0
         public var sharedWithCoaches = 0
+        /// Rows deleted from the further tables of `AppDatabase.erasedTables`, by table.
+        public var otherRows: [String: Int] = [:]
         /// Household fields emptied: BG-Nummer, languages, accommodation, Wohnsitzauflage, needs, …
         public var householdFields: [String] = []
     }
@@ -71,6 +73,13 @@ extension AppDatabase {
 
     static let erasedPrefix = "ERASED-"
 
+    /// Further tables whose rows about a household (column `householdId`) are deleted on erasure;
+    /// adding one is one line here. A table missing from the database is skipped. The tables above
+    /// (members, anchors, visits, attendance, stage notes, sharing) are handled by `anonymise`.
+    static let erasedTables: [String] = [
+        // "suggestion",  — once the matching tables (v3-matching) exist
+    ]
+
     func isErased(_ household: Household, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT erasedOn IS NOT NULL FROM household WHERE id = ?", arguments: [household.id]) ?? false
     }
@@ -105,6 +114,10 @@ extension AppDatabase {
         removed.stageNotes = db.changesCount
         try db.execute(sql: "DELETE FROM householdCoach WHERE householdId = ?", arguments: [id])
         removed.sharedWithCoaches = db.changesCount
+        for table in Self.erasedTables where try db.tableExists(table) {
+            try db.execute(sql: "DELETE FROM \(table.quotedDatabaseIdentifier) WHERE householdId = ?", arguments: [id])
+            removed.otherRows[table] = db.changesCount
+        }
 
         let h = household
         let fields: [(String, Bool)] = [
@@ -115,7 +128,13 @@ extension AppDatabase {
             ("move window", h.earliestMoveDate != nil || h.deadline != nil),
         ]
         removed.householdFields = fields.filter(\.1).map(\.0)
-        let reference = "\(Self.erasedPrefix)\(id.rawValue)"
+        // `ERASED-<id>`, unless someone gave another case that reference code.
+        var reference = "\(Self.erasedPrefix)\(id.rawValue)"
+        var attempt = 1
+        while try Household.filter(Column("referenceKey") == Household.referenceKey(reference) && Column("id") != id).fetchCount(db) > 0 {
+            attempt += 1
+            reference = "\(Self.erasedPrefix)\(id.rawValue)-\(attempt)"
+        }
         try db.execute(
             sql: """
                 UPDATE household SET referenceCode = ?, referenceKey = ?, jobcentreNumber = NULL, languages = '[]',

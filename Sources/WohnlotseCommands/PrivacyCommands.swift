@@ -154,6 +154,7 @@ enum ErasureText {
             count(r.attendanceEntries, "attendance entry", "attendance entries"), count(r.stageNotes, "stage-change note"),
         ]
         if r.sharedWithCoaches > 0 { parts.append(count(r.sharedWithCoaches, "sharing with a coach", "sharings with coaches")) }
+        parts += r.otherRows.sorted { $0.key < $1.key }.map { count($0.value, "row") + " of \($0.key)" }
         let fields = r.householdFields.isEmpty ? "" : "; household fields emptied: \(r.householdFields.joined(separator: ", "))"
         return "Removed: \(parts.joined(separator: ", "))\(fields)."
     }

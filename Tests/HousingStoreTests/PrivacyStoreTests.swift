@@ -420,6 +420,17 @@ func refusal(_ body: () throws -> Void) -> String? {
     }
 }
 
+extension ErasureTests {
+    @Test func theRemainderAvoidsAReferenceCodeSomeoneAlreadyUses() throws {
+        let f = try PrivacyFixture()
+        try f.household("A-1", given: "Amal", family: "Haddad", note: "n")
+        _ = try f.household("ERASED-1", given: "Eve", family: "Other", note: "m")
+        let (report, _) = try f.db.eraseHousehold("A-1", confirmation: "A-1", today: f.today, by: f.admin)
+        #expect(report.kept.reference == "ERASED-1-2")
+        #expect(try f.db.householdDetail("ERASED-1", by: f.admin).members.count == 2, "the other case is untouched")
+    }
+}
+
 @Suite struct RetentionSweepTests {
     func date(_ iso: String) throws -> CalendarDate { try #require(CalendarDate(iso: iso)) }
 
