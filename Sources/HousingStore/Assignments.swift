@@ -43,7 +43,7 @@ extension AppDatabase {
 
     /// Loads a household for a cost decision, or refuses. The caller (the job-centre review) may then
     /// show only what `Permission.costDecision` lists.
-    public func requireCostDecision(_ key: String, by actor: Actor, _ db: Database) throws -> Household {
+    func requireCostDecision(_ key: String, by actor: Actor, _ db: Database) throws -> Household {
         let household = try household(key, db)
         try require(actor, .costDecision(household.id ?? 0), action: "see the cost decision for this household", for: household, db)
         return household

@@ -500,8 +500,11 @@ final class WriterProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     private var failure: String?
+    private var stopRequested = false
     func add() { lock.withLock { count += 1 } }
     func fail(_ message: String) { lock.withLock { failure = message } }
+    func stop() { lock.withLock { stopRequested = true } }
+    var stopped: Bool { lock.withLock { stopRequested } }
     var state: (count: Int, failure: String?) { lock.withLock { (count, failure) } }
 }
 
@@ -522,8 +525,9 @@ final class WriterProgress: @unchecked Sendable {
         let progress = WriterProgress()
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            let deadline = Date().addingTimeInterval(4)
-            while Date() < deadline {
+            // Bounded: until the test has seen writes after the backup, at most 30 seconds.
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline && !progress.stopped {
                 do {
                     _ = try other.createLandlord(Landlord(name: "L\(progress.state.count)", kind: .private), by: writerActor)
                     progress.add()
@@ -532,12 +536,15 @@ final class WriterProgress: @unchecked Sendable {
                     break
                 }
             }
+            progress.stop()
             done.signal()
         }
         while progress.state.count < 20 && progress.state.failure == nil { Thread.sleep(forTimeInterval: 0.01) }
         let target = try directory().appendingPathComponent("copy.sqlite").path
         let report = try f.db.backup(to: target, by: f.admin)
         let atBackup = progress.state.count
+        while progress.state.count < atBackup + 5 && progress.state.failure == nil && !progress.stopped { Thread.sleep(forTimeInterval: 0.01) }
+        progress.stop()
         done.wait()
         #expect(progress.state.failure == nil)
         #expect(progress.state.count > atBackup, "the writer kept writing during and after the backup")

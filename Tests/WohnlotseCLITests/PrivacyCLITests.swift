@@ -308,8 +308,9 @@ extension CLIRunner {
         let progress = WriterCount()
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            let deadline = Date().addingTimeInterval(5)
-            while Date() < deadline {
+            // Bounded: until the test has seen writes after the backup, at most 30 seconds.
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline && !progress.stopped {
                 do {
                     _ = try writer.createLandlord(Landlord(name: "Landlord \(progress.value)", kind: .private), by: actor)
                     progress.increment()
@@ -318,11 +319,14 @@ extension CLIRunner {
                     break
                 }
             }
+            progress.stop()
             finished.signal()
         }
         while progress.value < 20 && progress.failure == nil { Thread.sleep(forTimeInterval: 0.01) }
         let backup = try cli.ok(["backup", "busy.sqlite", "--as", "admin"])
         let duringBackup = progress.value
+        while progress.value < duringBackup + 5 && progress.failure == nil && !progress.stopped { Thread.sleep(forTimeInterval: 0.01) }
+        progress.stop()
         finished.wait()
         #expect(progress.failure == nil)
         #expect(progress.value > duringBackup, "the writer was still writing")
@@ -409,8 +413,11 @@ final class WriterCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
     private var error: String?
+    private var stopRequested = false
     func increment() { lock.withLock { count += 1 } }
     func fail(_ message: String) { lock.withLock { error = message } }
+    func stop() { lock.withLock { stopRequested = true } }
     var value: Int { lock.withLock { count } }
     var failure: String? { lock.withLock { error } }
+    var stopped: Bool { lock.withLock { stopRequested } }
 }
