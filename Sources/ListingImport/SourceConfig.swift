@@ -371,7 +371,7 @@ private struct ConfigReader {
 
         return SourceConfig(
             name: name, location: location, format: format, enabled: enabled,
-            credentials: try fields["credentials"].map { try readCredentials($0.value) }, scope: scope, csv: csv,
+            credentials: try fields["credentials"].map { try readCredentials($0.value, keyLine: line($0.key)) }, scope: scope, csv: csv,
             region: try fields["region"].map { try readRegion($0.value) }, line: sourceLine)
     }
 
@@ -400,7 +400,7 @@ private struct ConfigReader {
         return .file(url)
     }
 
-    func readCredentials(_ node: Node) throws -> SourceCredentials {
+    func readCredentials(_ node: Node, keyLine: Int) throws -> SourceCredentials {
         let map = try mapping(node, "credentials")
         for (keyNode, _) in map {
             let key = keyNode.string ?? ""
@@ -426,7 +426,7 @@ private struct ConfigReader {
         case (nil, nil, let t?): return .bearer(tokenEnv: t)
         default:
             throw SourceConfigError.invalidValue(
-                file: file, line: line(node), key: "credentials", value: fields.keys.sorted().joined(separator: ", "),
+                file: file, line: keyLine, key: "credentials", value: fields.keys.sorted().joined(separator: ", "),
                 hint: "give both username_env and password_env, or only bearer_token_env")
         }
     }

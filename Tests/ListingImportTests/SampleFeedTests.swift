@@ -62,7 +62,7 @@ import Testing
         #expect(voll.draft("PW-1003")?.deposit == Money(euros: 1635))  // "3 Nettokaltmieten" × 545
         #expect(voll.draft("PW-1005")?.heatingIncluded == true)
         #expect(voll.draft("PW-1005")?.wbsRequired == true)
-        #expect(voll.draft("PW-1025")?.externalID == "PWB000001_1025")  // obid fallback
+        #expect(voll.draft("PWB000001_1025")?.address.place == "Mönkeberg")  // PW-1025 has only an openimmo_obid
         #expect(voll.draft("PW-1021")?.heatingType == nil)
         #expect(vollSummary.warnings.contains { $0.listing == "PW-1021" && $0.field == "heating_type" })
 
