@@ -1,6 +1,10 @@
 import Foundation
 import ListingImport
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// `WohnlotseBench import-parse [--listings N] [--keep]`
 ///
 /// Generates OpenImmo feeds with `OpenImmoFeedGenerator` (N/5 and N listings, default 100,000)
@@ -54,6 +58,20 @@ enum ImportBenchmark {
                         format: "%7d listings  %7.1f MB  %6.2f s  %6.1f MB/s  %8.0f listings/s  peak RSS %4d MiB  (%d upserts, %d diagnostics)",
                         count, megabytes, seconds, megabytes / seconds, Double(count) / seconds, peakRSSMiB(), upserts,
                         summary?.diagnostics.count ?? -1))
+                if count == listings {
+                    // The ceiling: the same file through XMLParser with a delegate that does nothing.
+                    let ceiling = clock.measure {
+                        let parser = XMLParser(stream: InputStream(url: file) ?? InputStream(data: Data()))
+                        let delegate = NullDelegate()
+                        parser.delegate = delegate
+                        _ = parser.parse()
+                    }
+                    let ceilingSeconds = Double(ceiling.components.seconds) + Double(ceiling.components.attoseconds) / 1e18
+                    print(
+                        String(
+                            format: "%7d listings  %7.1f MB  %6.2f s  %6.1f MB/s  XMLParser alone, empty delegate (ceiling)",
+                            count, megabytes, ceilingSeconds, megabytes / ceilingSeconds))
+                }
                 try? FileManager.default.removeItem(at: file)
             }
         } catch {
@@ -72,3 +90,5 @@ enum ImportBenchmark {
         return 0
     }
 }
+
+private final class NullDelegate: NSObject, XMLParserDelegate {}

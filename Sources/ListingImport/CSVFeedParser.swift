@@ -44,12 +44,12 @@ public struct CSVFeedParser: FeedParser {
         func handleRecord(_ record: [String], _ line: Int) throws {
             if !sawHeader {
                 sawHeader = true
-                let header = record.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let header = record.map { $0.trimmed.lowercased() }
                 headerCount = header.count
                 var used = Set<Int>()
                 var missing: [String] = []
                 for field in FeedField.allCases {
-                    let name = (options.columns[field] ?? field.rawValue).trimmingCharacters(in: .whitespaces).lowercased()
+                    let name = (options.columns[field] ?? field.rawValue).trimmed.lowercased()
                     if let index = header.firstIndex(of: name) {
                         columns.append((field, index))
                         used.insert(index)
@@ -74,7 +74,7 @@ public struct CSVFeedParser: FeedParser {
                 }
                 return
             }
-            if record.count == 1, record[0].trimmingCharacters(in: .whitespaces).isEmpty { return }
+            if record.count == 1, record[0].trimmed.isEmpty { return }
             var raw = RawListing(position: .line(line))
             for (field, index) in columns where index < record.count {
                 raw.set(field, record[index])

@@ -19,24 +19,66 @@ public enum FeedField: String, CaseIterable, Hashable, Sendable {
 }
 
 /// The raw text values of one listing as a feed gave them, before normalisation.
+///
+/// Stored in arrays indexed by `FeedField.ordinal`: a dictionary keyed by a String-backed enum
+/// hashes the raw string on every access, which showed up in the OpenImmo profile.
 struct RawListing {
-    var values: [FeedField: String] = [:]
+    private var texts = [String?](repeating: nil, count: FeedField.allCases.count)
     /// Where each field was found (XML), falling back to `position`.
-    var positions: [FeedField: FeedPosition] = [:]
+    private var positions = [FeedPosition?](repeating: nil, count: FeedField.allCases.count)
     var position: FeedPosition
 
     init(position: FeedPosition) { self.position = position }
 
-    /// Sets a trimmed, non-empty value; the first occurrence of a field wins unless `overwrite`.
+    /// Sets a trimmed, non-empty value; a later value replaces an earlier one unless `overwrite` is false.
     mutating func set(_ field: FeedField, _ text: String, at position: FeedPosition? = nil, overwrite: Bool = true) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         guard !trimmed.isEmpty else { return }
-        if !overwrite, values[field] != nil { return }
-        values[field] = trimmed
-        if let position { positions[field] = position }
+        let index = field.ordinal
+        if !overwrite, texts[index] != nil { return }
+        texts[index] = trimmed
+        if let position { positions[index] = position }
     }
 
-    subscript(field: FeedField) -> String? { values[field] }
+    subscript(field: FeedField) -> String? { texts[field.ordinal] }
+
+    func position(of field: FeedField) -> FeedPosition { positions[field.ordinal] ?? position }
+}
+
+extension FeedField {
+    /// The case's index in `allCases`, without hashing.
+    var ordinal: Int {
+        switch self {
+        case .id: return 0
+        case .obid: return 1
+        case .title: return 2
+        case .url: return 3
+        case .street: return 4
+        case .houseNumber: return 5
+        case .postalCode: return 6
+        case .place: return 7
+        case .latitude: return 8
+        case .longitude: return 9
+        case .rooms: return 10
+        case .livingArea: return 11
+        case .floor: return 12
+        case .lift: return 13
+        case .stepFree: return 14
+        case .netColdRent: return 15
+        case .operatingCosts: return 16
+        case .heatingCosts: return 17
+        case .heatingIncluded: return 18
+        case .heatingType: return 19
+        case .deposit: return 20
+        case .availableFrom: return 21
+        case .wbsRequired: return 22
+        case .petsAllowed: return 23
+        case .landlordCompany: return 24
+        case .contactName: return 25
+        case .contactPhone: return 26
+        case .contactEmail: return 27
+        }
+    }
 }
 
 /// Turns raw text into a `ListingDraft`, recording diagnostics. Shared by all three parsers so
@@ -50,7 +92,7 @@ struct DraftBuilder {
         func report(_ severity: ImportDiagnostic.Severity, _ field: FeedField, _ message: String) {
             diagnostics.append(
                 ImportDiagnostic(
-                    severity: severity, source: source, position: raw.positions[field] ?? raw.position,
+                    severity: severity, source: source, position: raw.position(of: field),
                     listing: listingName, field: field.rawValue, message: message))
         }
         var skip = false
@@ -76,7 +118,7 @@ struct DraftBuilder {
         }
         var netColdRent = Money.zero
         if let text = raw[.netColdRent] {
-            if let money = Money(parsing: text) {
+            if let money = parseMoney(text) {
                 if money.cents > 0 { netColdRent = money } else { fail(.netColdRent, "the net cold rent must be more than 0, found '\(text)'") }
             } else {
                 fail(.netColdRent, "'\(text)' is not a euro amount like 480,00")
@@ -109,7 +151,7 @@ struct DraftBuilder {
         // Optional fields: a bad value is dropped with a warning, the flat is imported.
         func money(_ field: FeedField, _ what: String) -> Money? {
             guard let text = raw[field] else { return nil }
-            guard let value = Money(parsing: text), value.cents >= 0 else {
+            guard let value = parseMoney(text), value.cents >= 0 else {
                 warn(field, "'\(text)' is not a euro amount like 85,50; \(what) left empty")
                 return nil
             }
@@ -204,7 +246,7 @@ struct DraftBuilder {
 
     /// `true/false`, `1/0`, `ja/nein`, `yes/no`, `wahr/falsch` (any case).
     static func bool(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed.lowercased() {
         case "true", "1", "ja", "yes", "wahr", "j", "y": return true
         case "false", "0", "nein", "no", "falsch", "n": return false
         default: return nil
@@ -215,9 +257,9 @@ struct DraftBuilder {
     /// With only one kind of separator it is the decimal separator (areas and rooms never need
     /// thousands groups without decimals).
     static func decimal(_ text: String) -> Double? {
-        var s = text.trimmingCharacters(in: .whitespaces)
+        var s = text.trimmed
         for suffix in ["m²", "m2", "qm", "m"] where s.hasSuffix(suffix) {
-            s = String(s.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            s = String(s.dropLast(suffix.count)).trimmed
             break
         }
         guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 44 || $0 == 46 || $0 == 45 || $0 == 43 })
@@ -243,7 +285,7 @@ struct DraftBuilder {
 
     /// An integer floor, or `EG`/`Erdgeschoss` = 0, `UG`/`KG`/`Souterrain` = -1, `1. OG` = 1.
     static func floor(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed.lowercased()
         if let value = Int(t) { return value }
         if ["eg", "erdgeschoss", "hochparterre", "parterre"].contains(t) { return 0 }
         if ["ug", "kg", "souterrain", "untergeschoss"].contains(t) { return -1 }
@@ -261,7 +303,7 @@ struct DraftBuilder {
     /// words; several words separated by `+`, `,` or `/` must agree.
     static func heatingType(_ text: String) -> HeatingReading {
         let words = text.lowercased().split(whereSeparator: { "+,/;".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmed }.filter { !$0.isEmpty }
         var found = Set<HeatingType>()
         for word in words {
             guard let type = heatingWord(word) else { return .unknown }
@@ -290,11 +332,70 @@ struct DraftBuilder {
     /// An amount (`1.440,00`, `1440 €`) or a multiple of the net cold rent
     /// (`3 Nettokaltmieten`, `2 x Kaltmiete`, `3 Monatsmieten`, `3 NKM`).
     static func deposit(_ text: String, netColdRent: Money) -> DepositReading {
-        if let amount = Money(parsing: text), amount.cents >= 0 { return .amount(amount) }
+        if let amount = parseMoney(text), amount.cents >= 0 { return .amount(amount) }
         let t = text.lowercased()
         let digits = t.drop { !($0.isASCII && $0.isNumber) }.prefix { $0.isASCII && $0.isNumber }
         let mentionsRent = ["kaltmiete", "monatsmiete", "nkm", "kalt", "km", "mieten"].contains { t.contains($0) }
         guard mentionsRent, let months = Int64(digits), months >= 1, months <= 12 else { return .unreadable }
         return .multiple(netColdRent * months, months: months)
     }
+}
+
+extension Substring {
+    var trimmed: String { String(self).trimmed }
+}
+
+extension String {
+    /// The text without leading and trailing whitespace and newlines.
+    ///
+    /// Same result as `trimmingCharacters(in: .whitespacesAndNewlines)`, but that goes through
+    /// NSString on Linux and took a third of the OpenImmo parse time; this stays in Swift and
+    /// returns at once when the ends are plain ASCII (the usual case).
+    var trimmed: String {
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            guard scalars[before].properties.isWhitespace else { break }
+            end = before
+        }
+        return String(scalars[start..<end])
+    }
+}
+
+/// `Money(parsing:)` with a fast path for the plain amounts feeds mostly carry (`480`, `480.5`,
+/// `480,50`); anything else (thousands groups, `€`, signs) goes to `Money(parsing:)`.
+func parseMoney(_ text: String) -> Money? {
+    var euros: Int64 = 0
+    var cents: Int64 = 0
+    var digits = 0
+    var fractionDigits = -1
+    for byte in text.utf8 {
+        switch byte {
+        case 48...57:
+            if fractionDigits >= 0 {
+                fractionDigits += 1
+                if fractionDigits > 2 { return Money(parsing: text) }
+                cents = cents * 10 + Int64(byte - 48)
+            } else {
+                digits += 1
+                if digits > 12 { return Money(parsing: text) }
+                euros = euros * 10 + Int64(byte - 48)
+            }
+        case 44, 46:
+            guard fractionDigits < 0, digits > 0 else { return Money(parsing: text) }
+            fractionDigits = 0
+        default:
+            return Money(parsing: text)
+        }
+    }
+    guard digits > 0, fractionDigits != 0 else { return Money(parsing: text) }
+    if fractionDigits == 1 { cents *= 10 }
+    return Money(cents: euros * 100 + cents)
 }

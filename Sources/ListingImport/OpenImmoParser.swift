@@ -196,45 +196,74 @@ private final class OpenImmoHandler: NSObject, XMLParserDelegate {
         }
         let parent = stack.count >= 2 ? stack[stack.count - 2] : nil
         if parent == "anbieter", elementName == "firma" {
-            let company = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let company = text.trimmed
             if !company.isEmpty { providerCompany = company }
             return
         }
         guard current != nil, let parent else { return }
         let at = position(parser)
-        switch (parent, elementName) {
-        case ("anbieter", "immobilie"):
-            finishListing(parser)
-        case ("verwaltung_techn", "objektnr_extern"): current?.set(.id, text, at: at)
-        case ("verwaltung_techn", "openimmo_obid"): current?.set(.obid, text, at: at)
-        case ("preise", "nettokaltmiete"): current?.set(.netColdRent, text, at: at)
-        case ("preise", "kaltmiete"): coldRentFallback = text
-        case ("preise", "nebenkosten"): current?.set(.operatingCosts, text, at: at)
-        case ("preise", "heizkosten"): current?.set(.heatingCosts, text, at: at)
-        case ("preise", "heizkosten_enthalten"): current?.set(.heatingIncluded, text, at: at)
-        case ("preise", "kaution"): current?.set(.deposit, text, at: at)
-        case ("preise", "kaution_text"): depositText = text
-        case ("flaechen", "wohnflaeche"): current?.set(.livingArea, text, at: at)
-        case ("flaechen", "anzahl_zimmer"): current?.set(.rooms, text, at: at)
-        case ("geo", "plz"): current?.set(.postalCode, text, at: at)
-        case ("geo", "ort"): current?.set(.place, text, at: at)
-        case ("geo", "strasse"): current?.set(.street, text, at: at)
-        case ("geo", "hausnummer"): current?.set(.houseNumber, text, at: at)
-        case ("geo", "etage"): current?.set(.floor, text, at: at)
-        case ("ausstattung", "barrierefrei"): current?.set(.stepFree, text, at: at)
-        case ("verwaltung_objekt", "verfuegbar_ab"): current?.set(.availableFrom, text, at: at)
-        case ("verwaltung_objekt", "abdatum"): current?.set(.availableFrom, text, at: at, overwrite: false)
-        case ("verwaltung_objekt", "wbs_sozialwohnung"): current?.set(.wbsRequired, text, at: at)
-        case ("verwaltung_objekt", "haustiere"): current?.set(.petsAllowed, text, at: at)
-        case ("kontaktperson", "firma"): current?.set(.landlordCompany, text, at: at)
-        case ("kontaktperson", "vorname"): firstName = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        case ("kontaktperson", "name"): lastName = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        case ("kontaktperson", "tel_durchw"): current?.set(.contactPhone, text, at: at)
-        case ("kontaktperson", "tel_zentrale"): current?.set(.contactPhone, text, at: at, overwrite: false)
-        case ("kontaktperson", "email_direkt"): current?.set(.contactEmail, text, at: at)
-        case ("kontaktperson", "email_zentrale"): current?.set(.contactEmail, text, at: at, overwrite: false)
-        case ("freitexte", "objekttitel"): current?.set(.title, text, at: at)
-        default: break
+        func set(_ field: FeedField, overwrite: Bool = true) { current?.set(field, text, at: at, overwrite: overwrite) }
+        // Parent first, then the element: fewer string comparisons than one switch over pairs.
+        switch parent {
+        case "anbieter":
+            if elementName == "immobilie" { finishListing(parser) }
+        case "preise":
+            switch elementName {
+            case "nettokaltmiete": set(.netColdRent)
+            case "kaltmiete": coldRentFallback = text
+            case "nebenkosten": set(.operatingCosts)
+            case "heizkosten": set(.heatingCosts)
+            case "heizkosten_enthalten": set(.heatingIncluded)
+            case "kaution": set(.deposit)
+            case "kaution_text": depositText = text
+            default: break
+            }
+        case "flaechen":
+            switch elementName {
+            case "wohnflaeche": set(.livingArea)
+            case "anzahl_zimmer": set(.rooms)
+            default: break
+            }
+        case "geo":
+            switch elementName {
+            case "plz": set(.postalCode)
+            case "ort": set(.place)
+            case "strasse": set(.street)
+            case "hausnummer": set(.houseNumber)
+            case "etage": set(.floor)
+            default: break
+            }
+        case "ausstattung":
+            if elementName == "barrierefrei" { set(.stepFree) }
+        case "verwaltung_objekt":
+            switch elementName {
+            case "verfuegbar_ab": set(.availableFrom)
+            case "abdatum": set(.availableFrom, overwrite: false)
+            case "wbs_sozialwohnung": set(.wbsRequired)
+            case "haustiere": set(.petsAllowed)
+            default: break
+            }
+        case "verwaltung_techn":
+            switch elementName {
+            case "objektnr_extern": set(.id)
+            case "openimmo_obid": set(.obid)
+            default: break
+            }
+        case "kontaktperson":
+            switch elementName {
+            case "firma": set(.landlordCompany)
+            case "vorname": firstName = text.trimmed
+            case "name": lastName = text.trimmed
+            case "tel_durchw": set(.contactPhone)
+            case "tel_zentrale": set(.contactPhone, overwrite: false)
+            case "email_direkt": set(.contactEmail)
+            case "email_zentrale": set(.contactEmail, overwrite: false)
+            default: break
+            }
+        case "freitexte":
+            if elementName == "objekttitel" { set(.title) }
+        default:
+            break
         }
     }
 
