@@ -221,7 +221,8 @@ struct DraftBuilder {
         var availableFrom: CalendarDate?
         var availableFromText: String?
         if let text = raw[.availableFrom] {
-            if let date = CalendarDate(flexible: text) ?? CalendarDate(iso: String(text.prefix(10))) {
+            let startsWithDigit = text.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false
+            if startsWithDigit, let date = CalendarDate(flexible: text) ?? CalendarDate(iso: String(text.prefix(10))) {
                 availableFrom = date
             } else {
                 availableFromText = text

@@ -150,6 +150,30 @@ import Testing
         #expect(error.description.contains("line \(line)"))
     }
 
+    @Test func readsALatin1EncodedFeedWithEntitiesAndCDATA() throws {
+        let temp = try TempDirectory()
+        defer { temp.cleanUp() }
+        let xml = """
+            <?xml version="1.0" encoding="ISO-8859-1"?>
+            <openimmo><uebertragung umfang="VOLL" version="1.2.7"/><anbieter><immobilie>
+            <geo><plz>24306</plz><ort>Plön</ort><strasse>Große Straße</strasse></geo>
+            <preise><nettokaltmiete>400.00</nettokaltmiete><nebenkosten>90</nebenkosten></preise>
+            <flaechen><wohnflaeche>50</wohnflaeche><anzahl_zimmer>2</anzahl_zimmer></flaechen>
+            <freitexte><objekttitel><![CDATA[Wohnung "am See" & Garten]]></objekttitel></freitexte>
+            <kontaktperson><firma>Müller &amp; Söhne (fiktiv)</firma></kontaktperson>
+            <verwaltung_techn><objektnr_extern>L1</objektnr_extern></verwaltung_techn>
+            </immobilie></anbieter></openimmo>
+            """
+        let file = temp.url.appendingPathComponent("latin1.xml")
+        try #require(xml.data(using: .isoLatin1)).write(to: file)
+        let (records, _) = try parser.parseAll(fileAt: file, source: "fx")
+        let draft = try #require(records.drafts.first)
+        #expect(draft.address.place == "Plön")
+        #expect(draft.address.street == "Große Straße")
+        #expect(draft.title == "Wohnung \"am See\" & Garten")
+        #expect(draft.contact?.company == "Müller & Söhne (fiktiv)")
+    }
+
     @Test func rejectsADocumentThatIsNotOpenImmo() throws {
         let error = try #require(throws: FeedError.self) {
             _ = try parser.parseAll(fileAt: try Fixture.url("not-openimmo.xml"), source: "fx")
