@@ -1,1 +1,5 @@
-@main struct WohnlotseBench { static func main() { print("no benchmarks yet") } }
+// Benchmark dispatcher: `swift run -c release WohnlotseBench <name> [options]`.
+switch CommandLine.arguments.dropFirst().first {
+case "import-parse": ImportBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+default: print("usage: WohnlotseBench import-parse [--listings N]")
+}
