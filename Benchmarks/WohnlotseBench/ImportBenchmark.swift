@@ -5,17 +5,19 @@ import ListingImport
     import FoundationXML
 #endif
 
-/// `WohnlotseBench import-parse [--listings N] [--keep]`
+/// `WohnlotseBench import-parse [--listings N] [--engine fast|xmlparser|both] [--keep]`
 ///
 /// Generates OpenImmo feeds with `OpenImmoFeedGenerator` (N/5 and N listings, default 100,000)
-/// into a temp directory, streams each through `OpenImmoParser`, and prints size, time,
-/// throughput and peak RSS. Peak RSS is process-wide and only grows, so the smaller feed runs
+/// into a temp directory, streams each through `OpenImmoParser` with both engines (FastXMLReader,
+/// then XMLParser), and prints size, time, throughput and peak RSS; for the larger feed also
+/// XMLParser with an empty delegate, the most any XMLParser-based parser could reach. Peak RSS is process-wide and only grows, so the smaller feed runs
 /// first: if the parser is flat, the second figure stays close to the first.
 /// Goal from the issue: parse ≥ 60 MB/s; memory flat as the feed grows.
 enum ImportBenchmark {
     static func run(arguments: [String]) {
         var listings = 100_000
         var keep = false
+        var engines: [OpenImmoParser.Engine] = [.automatic, .foundation]
         var index = 0
         while index < arguments.count {
             switch arguments[index] {
@@ -27,8 +29,18 @@ enum ImportBenchmark {
                 }
                 listings = value
             case "--keep": keep = true
+            case "--engine":
+                index += 1
+                switch index < arguments.count ? arguments[index] : "" {
+                case "fast": engines = [.automatic]
+                case "xmlparser": engines = [.foundation]
+                case "both": engines = [.automatic, .foundation]
+                default:
+                    print("--engine takes fast, xmlparser or both")
+                    exit(2)
+                }
             default:
-                print("unknown option \(arguments[index]); usage: import-parse [--listings N] [--keep]")
+                print("unknown option \(arguments[index]); usage: import-parse [--listings N] [--engine fast|xmlparser|both] [--keep]")
                 exit(2)
             }
             index += 1
@@ -38,27 +50,30 @@ enum ImportBenchmark {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
-            print("OpenImmo parse benchmark (XMLParser(stream:), FoundationXML/libxml2), release build")
+            print("OpenImmo parse benchmark, release build: OpenImmoParser with FastXMLReader (default) and with XMLParser(stream:)")
             print("baseline peak RSS before parsing: \(peakRSSMiB()) MiB")
             for count in [max(1, listings / 5), listings] {
                 let file = directory.appendingPathComponent("feed-\(count).xml")
                 let bytes = try OpenImmoFeedGenerator(seed: 42).write(listings: count, to: file)
                 let clock = ContinuousClock()
-                var upserts = 0
-                var summary: FeedSummary?
-                let elapsed = try clock.measure {
-                    summary = try OpenImmoParser().parse(fileAt: file, source: "bench") { record in
-                        if case .upsert = record { upserts += 1 }
+                for engine in engines {
+                    var upserts = 0
+                    var summary: FeedSummary?
+                    let elapsed = try clock.measure {
+                        summary = try OpenImmoParser(engine: engine).parse(fileAt: file, source: "bench") { record in
+                            if case .upsert = record { upserts += 1 }
+                        }
                     }
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    let megabytes = Double(bytes) / 1_000_000
+                    print(
+                        String(
+                            format: "%7d listings  %7.1f MB  %6.2f s  %6.1f MB/s  %8.0f listings/s  peak RSS %4d MiB  ",
+                            count, megabytes, seconds, megabytes / seconds, Double(count) / seconds, peakRSSMiB())
+                        + "\(engine == .automatic ? "FastXMLReader" : "XMLParser    ") (\(upserts) upserts, \(summary?.diagnostics.count ?? -1) diagnostics)")
                 }
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let megabytes = Double(bytes) / 1_000_000
-                print(
-                    String(
-                        format: "%7d listings  %7.1f MB  %6.2f s  %6.1f MB/s  %8.0f listings/s  peak RSS %4d MiB  (%d upserts, %d diagnostics)",
-                        count, megabytes, seconds, megabytes / seconds, Double(count) / seconds, peakRSSMiB(), upserts,
-                        summary?.diagnostics.count ?? -1))
-                if count == listings {
+                if count == listings && engines.contains(.foundation) {
                     // The ceiling: the same file through XMLParser with a delegate that does nothing.
                     let ceiling = clock.measure {
                         let parser = XMLParser(stream: InputStream(url: file) ?? InputStream(data: Data()))
