@@ -75,7 +75,20 @@ final class FastXMLReader: XMLLocator {
                 try fill(keepingFrom: &pos)
                 continue
             }
-            let step = try buffer.withUnsafeBufferPointer { bytes in try scan(bytes, from: pos, sink: sink) }
+            // Scan as many tokens as the buffer holds in one borrow of it.
+            let step = try buffer.withUnsafeBufferPointer { bytes -> Step in
+                var at = pos
+                while at < bytes.count {
+                    switch try scan(bytes, from: at, sink: sink) {
+                    case .advanced(let next): at = next
+                    case .needMore:
+                        pos = at
+                        return .needMore
+                    case .stop: return .stop
+                    }
+                }
+                return .advanced(at)
+            }
             switch step {
             case .advanced(let next): pos = next
             case .needMore:
