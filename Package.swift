@@ -36,7 +36,10 @@ let package = Package(
             ]
         ),
         /** The executable: one line calling the command tree. */
-        .executableTarget(name: "wohnlotse", dependencies: ["WohnlotseCommands"]),
+        .executableTarget(
+            name: "wohnlotse",
+            dependencies: ["WohnlotseCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         /** Release-mode benchmarks; see README "Benchmarks". */
         .executableTarget(
             name: "WohnlotseBench",
@@ -47,8 +50,15 @@ let package = Package(
         .testTarget(name: "HousingDomainTests", dependencies: ["HousingDomain"]),
         .testTarget(name: "RuleBookTests", dependencies: ["RuleBook"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
-        .testTarget(name: "HousingStoreTests", dependencies: ["HousingStore"]),
+        .testTarget(
+            name: "HousingStoreTests",
+            dependencies: ["HousingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WohnlotseCLITests", dependencies: ["HousingStore", "WohnlotseCommands"]),
+        .testTarget(
+            name: "WohnlotseCLITests",
+            dependencies: ["HousingStore", "WohnlotseCommands", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )
