@@ -1,5 +1,5 @@
 // Benchmark dispatcher: `swift run -c release WohnlotseBench <name> [options]`.
 switch CommandLine.arguments.dropFirst().first {
 case "import-parse": ImportBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
-default: print("usage: WohnlotseBench import-parse [--listings N]")
+default: print("usage: WohnlotseBench import-parse [--listings N] [--engine fast|xmlparser|both] [--keep]")
 }

@@ -221,8 +221,7 @@ struct DraftBuilder {
         var availableFrom: CalendarDate?
         var availableFromText: String?
         if let text = raw[.availableFrom] {
-            let startsWithDigit = text.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false
-            if startsWithDigit, let date = CalendarDate(flexible: text) ?? CalendarDate(iso: String(text.prefix(10))) {
+            if let date = Self.date(text) {
                 availableFrom = date
             } else {
                 availableFromText = text
@@ -263,25 +262,52 @@ struct DraftBuilder {
             s = String(s.dropLast(suffix.count)).trimmed
             break
         }
-        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 44 || $0 == 46 || $0 == 45 || $0 == 43 })
+        // Byte-level, without Foundation: keep digits and signs, drop thousands separators and
+        // turn the decimal separator into '.'.
+        var bytes = Array(s.utf8)
+        guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 44 || $0 == 46 || $0 == 45 || $0 == 43 })
         else { return nil }
-        let lastComma = s.lastIndex(of: ",")
-        let lastDot = s.lastIndex(of: ".")
+        let comma: UInt8 = 44, dot: UInt8 = 46
+        let lastComma = bytes.lastIndex(of: comma)
+        let lastDot = bytes.lastIndex(of: dot)
         switch (lastComma, lastDot) {
-        case (let comma?, let dot?):
-            if comma > dot {  // 1.234,56
-                s = s.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
-            } else {  // 1,234.56
-                s = s.replacingOccurrences(of: ",", with: "")
-            }
+        case (let c?, let d?):
+            let (decimal, grouping) = c > d ? (comma, dot) : (dot, comma)  // 1.234,56 or 1,234.56
+            bytes.removeAll { $0 == grouping }
+            if let i = bytes.firstIndex(of: decimal) { bytes[i] = dot }
         case (.some, nil):
-            guard s.filter({ $0 == "," }).count == 1 else { return nil }
-            s = s.replacingOccurrences(of: ",", with: ".")
+            guard bytes.filter({ $0 == comma }).count == 1, let i = lastComma else { return nil }
+            bytes[i] = dot
         default:
             break
         }
-        guard let value = Double(s), value.isFinite else { return nil }
+        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
         return value
+    }
+
+    /// `YYYY-MM-DD`, `D.M.YYYY`/`DD.MM.YYYY`, or an ISO date-time (`2027-01-01T00:00:00`); nil for words.
+    /// Parsed here rather than with `CalendarDate(flexible:)`, whose Foundation trimming showed up in profiles.
+    static func date(_ text: String) -> CalendarDate? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard !range.isEmpty, range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for i in range {
+                guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+                value = value * 10 + Int(bytes[i] - 48)
+            }
+            return value
+        }
+        if bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, bytes.count == 10 || bytes[10] == 84 || bytes[10] == 32,
+            let y = number(0..<4), let m = number(5..<7), let d = number(8..<10)
+        {
+            return CalendarDate(year: y, month: m, day: d)
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].utf8.count), (1...2).contains(parts[1].utf8.count),
+            parts[2].utf8.count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
+        return CalendarDate(year: y, month: m, day: d)
     }
 
     /// An integer floor, or `EG`/`Erdgeschoss` = 0, `UG`/`KG`/`Souterrain` = -1, `1. OG` = 1.

@@ -31,6 +31,15 @@ import Testing
         #expect(DraftBuilder.heatingType(text) == expected)
     }
 
+    @Test(arguments: [
+        ("2027-02-01", CalendarDate(year: 2027, month: 2, day: 1)), ("2027-02-01T00:00:00", CalendarDate(year: 2027, month: 2, day: 1)),
+        ("1.2.2027", CalendarDate(year: 2027, month: 2, day: 1)), ("15.12.2026", CalendarDate(year: 2026, month: 12, day: 15)),
+        ("2027-02-30", nil), ("sofort", nil), ("ab 1.2.2027", nil), ("2027-2-1", nil),
+    ] as [(String, CalendarDate?)])
+    func readsDates(text: String, expected: CalendarDate?) {
+        #expect(DraftBuilder.date(text) == expected)
+    }
+
     @Test func contentHashIsStableAndChangesWithContent() {
         let draft = ListingDraft(
             source: "s", externalID: "1", address: Address(postalCode: PostalCode("24306"), place: "Plön"), rooms: 2,

@@ -134,11 +134,11 @@ import Testing
         #expect(warned.heatingType == nil && warned.deposit == nil && warned.stepFree == nil)
     }
 
-    @Test(arguments: ["openimmo-malformed.xml", "openimmo-truncated.xml"])
-    func malformedOrTruncatedXMLFailsWithPosition(name: String) throws {
+    @Test(arguments: ["openimmo-malformed.xml", "openimmo-truncated.xml"], [OpenImmoParser.Engine.automatic, .foundation])
+    func malformedOrTruncatedXMLFailsWithPosition(name: String, engine: OpenImmoParser.Engine) throws {
         var emitted = 0
         let error = try #require(throws: FeedError.self) {
-            _ = try parser.parse(fileAt: try Fixture.url(name), source: "fx") { _ in emitted += 1 }
+            _ = try OpenImmoParser(engine: engine).parse(fileAt: try Fixture.url(name), source: "fx") { _ in emitted += 1 }
         }
         guard case .malformedXML(let source, let line, _, let reason) = error else {
             Issue.record("expected malformedXML, got \(error)")
@@ -174,9 +174,10 @@ import Testing
         #expect(draft.contact?.company == "Müller & Söhne (fiktiv)")
     }
 
-    @Test func rejectsADocumentThatIsNotOpenImmo() throws {
+    @Test(arguments: [OpenImmoParser.Engine.automatic, .foundation])
+    func rejectsADocumentThatIsNotOpenImmo(engine: OpenImmoParser.Engine) throws {
         let error = try #require(throws: FeedError.self) {
-            _ = try parser.parseAll(fileAt: try Fixture.url("not-openimmo.xml"), source: "fx")
+            _ = try OpenImmoParser(engine: engine).parseAll(fileAt: try Fixture.url("not-openimmo.xml"), source: "fx")
         }
         #expect(error == .notOpenImmo(source: "fx", rootElement: "rss"))
     }
@@ -206,7 +207,9 @@ import Testing
         #expect(summary.warnings.map(\.field) == ["uebertragung"])
     }
 
-    @Test func parsesAGeneratedFeedLargerThanTenMegabytes() throws {
+    @Test(arguments: [OpenImmoParser.Engine.automatic, .foundation])
+    func parsesAGeneratedFeedLargerThanTenMegabytes(engine: OpenImmoParser.Engine) throws {
+        let parser = OpenImmoParser(engine: engine)
         let temp = try TempDirectory()
         defer { temp.cleanUp() }
         let file = temp.url.appendingPathComponent("big.xml")

@@ -83,7 +83,14 @@ import Testing
         #expect(twin.address.postalCode == plön.address.postalCode && twin.rooms == plön.rooms)
         #expect(abs(twin.livingArea - plön.livingArea) / plön.livingArea < 0.02)
         #expect(Double(abs(twin.netColdRent.cents - plön.netColdRent.cents)) / Double(plön.netColdRent.cents) < 0.05)
-        #expect(json.draft("HS-88414")?.deposit == Money(euros: 1485))
+        #expect(json.draft("HS-88414")?.deposit == Money(euros: 1485))  // "3 Kaltmieten" × 495
+        #expect(json.draft("HS-88414")?.stepFree == true)  // JSON true/false
+        #expect(json.draft("HS-88414")?.lift == false)
+        #expect(json.draft("HS-88412")?.petsAllowed == true)
+        #expect(json.draft("HS-88417")?.lift == true)  // "ja"
+        #expect(json.draft("HS-88417")?.livingArea == 57.3)  // "57,3"
+        #expect(json.draft("HS-88416")?.rooms == 3.5)
+        #expect(json.draft("HS-88416")?.availableFromText == "nach Vereinbarung")
         #expect(json.draft("HS-88420")?.heatingType == .electric)
         #expect(jsonSummary.warnings.contains { $0.field == "balcony" })
     }
