@@ -62,6 +62,7 @@ let package = Package(
             name: "ListingImportTests",
             dependencies: [
                 "ListingImport", "HousingStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
