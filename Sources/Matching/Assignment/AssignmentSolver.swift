@@ -1,0 +1,456 @@
+/// Exact, deterministic maximum-weight bipartite assignment on sparse score tables.
+///
+/// ## Problem
+/// Rows (households) and columns (flats) with a score `s_ij ∈ [0, 1]` on the feasible pairs only.
+/// Find a matching (every row and every column used at most once) maximising the total score; rows and
+/// columns may stay unassigned. Infeasible pairs are never materialised.
+///
+/// ## Exactness
+/// Scores are converted once to integers `w_ij = round(s_ij · 10⁹)` (`scaledScore`), and the solver is
+/// exact on these integers: ties are decided by integer comparisons and index order only, so the same
+/// table always gives the same assignment. The result is optimal for the scaled scores; for the original
+/// `Double` scores it is optimal up to the rounding, i.e. within `rowCount · 5·10⁻¹⁰` of the true optimum.
+/// Pairs whose scaled score is 0 contribute nothing and are never assigned.
+///
+/// ## Algorithm
+/// Successive shortest augmenting paths (the method of Jonker–Volgenant and of scipy's
+/// `linear_sum_assignment`, Crouse 2016) on the sparse graph. Staying unassigned is modelled by a private
+/// dummy column `d_i` per row with weight 0, so the task becomes "assign every row to a real column or to its
+/// dummy" with LP dual `min Σu_i + Σp_c` subject to `u_i + p_c ≥ w_ic`, `p_c ≥ 0`.
+///
+/// 1. *Greedy initialisation*: with all prices 0, every row whose best column is still free takes it;
+///    this satisfies the invariant below.
+/// 2. *Augmentation*: every other row `r` is inserted by a Dijkstra search over reduced costs
+///    `u_i + p_c − w_ic ≥ 0` through the alternating tree (row → column → the column's row → …). The search
+///    ends at the cheapest sink: a free real column (everybody on the path shifts and `r` gets a flat) or the
+///    dummy of a tree row (that row gives its flat up, everybody before it shifts). Prices of the columns
+///    settled before the sink are raised by their distance slack, which keeps reduced costs non-negative
+///    and makes the path tight.
+///
+/// Invariant after each step: all inserted rows are assigned (to a column or their dummy), the duals are
+/// feasible, assigned pairs are tight (`u_i + p_c = w_ic`) and free columns have price 0. When all rows are
+/// inserted this is complementary slackness, hence the matching is optimal (`Assignment.isOptimal` checks it).
+/// A row that moved to its dummy can never be reached again (its dummy has no other edge), so it is final.
+///
+/// ## Sparse-graph accelerations (all exact)
+/// - Each row's pairs are kept as one packed `UInt64` per pair (`w << 32 | ~column`) and sorted by weight
+///   descending only *lazily*: a row carries a sorted prefix that is extended by quick-selection when a scan
+///   reaches its end, so most of a dense-ish row is never sorted.
+/// - A row scan stops at the first *free* column in weight order (all later columns are free or priced,
+///   so their reduced cost can only be higher), and as soon as `w` is too small to beat the best sink found
+///   so far (prices are never negative). On correlated instances this cuts a 2,000-pair row to a few dozen.
+/// - Search state is reset through a generation stamp and a list of settled columns, never by O(n + m) clears.
+///
+/// ## Complexity
+/// O(pairs) to pack, O(pairs + rows · log) amortised for the lazy sorting, and per inserted row one
+/// Dijkstra search O(E' log E') on the explored part E' of the graph; worst case
+/// O(rows · pairs · log pairs) time, O(rows + columns + pairs) memory.
+public enum AssignmentSolver {
+    /// Factor from scores in `[0, 1]` to the solver's integer weights.
+    public static let scoreScale: Double = 1_000_000_000
+
+    /// The integer weight the solver uses for `score`: `round(score · 10⁹)`, ties to even.
+    @inlinable
+    public static func scaledScore(_ score: Double) -> Int64 {
+        Int64((score * scoreScale).rounded(.toNearestOrEven))
+    }
+
+    /// Maximises the total score over all matchings of `scores`. Deterministic; see the type documentation.
+    public static func maximize(_ scores: SparseScores) -> Assignment {
+        let solver = SparseAssignmentSolver(scores)
+        solver.solve()
+        return solver.result(for: scores)
+    }
+}
+
+/// The mutable state of one solve. Uses raw buffers for the hot loops; owns and frees them.
+final class SparseAssignmentSolver {
+    private let rowCount: Int
+    private let columnCount: Int
+
+    /// Per row: `start[r] ..< start[r + 1]` in `edges`; pairs with weight 0 are dropped.
+    private let start: UnsafeMutablePointer<Int>
+    /// Per row: `start[r] ..< sortedEnd[r]` is sorted descending and holds the row's largest keys.
+    private let sortedEnd: UnsafeMutablePointer<Int>
+    /// Packed pairs: `weight << 32 | (UInt32.max − column)`; descending key = weight desc, column asc.
+    private let edges: UnsafeMutablePointer<UInt64>
+    private let edgeCount: Int
+
+    /// Column assigned to each row; `-1` = not yet inserted, `-2` = assigned to its dummy (unassigned).
+    private let columnOfRow: UnsafeMutablePointer<Int32>
+    /// Weight of each row's assigned pair (0 if none).
+    private let weightOfRow: UnsafeMutablePointer<Int64>
+    /// Row holding each column, `-1` = free.
+    private let rowOfColumn: UnsafeMutablePointer<Int32>
+    /// Column prices (dual variables), ≥ 0, 0 for free columns.
+    private let price: UnsafeMutablePointer<Int64>
+
+    // Dijkstra state, valid where `seen[c] == generation`.
+    private let distance: UnsafeMutablePointer<Int64>
+    private let predecessor: UnsafeMutablePointer<Int32>
+    private let predecessorWeight: UnsafeMutablePointer<Int64>
+    private let seen: UnsafeMutablePointer<UInt32>
+    private let settledStamp: UnsafeMutablePointer<UInt32>
+    private let settled: UnsafeMutablePointer<Int32>
+    private var settledCount = 0
+    private var generation: UInt32 = 0
+    private var heap: MinHeap
+
+    // Best sink of the running search.
+    private var sinkKey: Int64 = .max
+    private var sinkColumn: Int = -1
+    private var sinkRow: Int = -1
+    private var sinkWeight: Int64 = 0
+
+    init(_ scores: SparseScores) {
+        rowCount = scores.rowCount
+        columnCount = scores.columnCount
+        start = .allocate(capacity: rowCount + 1)
+        sortedEnd = .allocate(capacity: max(rowCount, 1))
+        var kept = 0
+        for w in scores.scores where AssignmentSolver.scaledScore(w) > 0 { kept += 1 }
+        edgeCount = kept
+        edges = .allocate(capacity: max(kept, 1))
+        var position = 0
+        for row in 0..<rowCount {
+            start[row] = position
+            sortedEnd[row] = position
+            for index in scores.rowStart[row]..<scores.rowStart[row + 1] {
+                let w = AssignmentSolver.scaledScore(scores.scores[index])
+                guard w > 0 else { continue }
+                let column = UInt32(truncatingIfNeeded: scores.columns[index])
+                edges[position] = UInt64(w) << 32 | UInt64(UInt32.max - column)
+                position += 1
+            }
+        }
+        start[rowCount] = position
+
+        columnOfRow = .allocate(capacity: max(rowCount, 1))
+        columnOfRow.initialize(repeating: -1, count: max(rowCount, 1))
+        weightOfRow = .allocate(capacity: max(rowCount, 1))
+        weightOfRow.initialize(repeating: 0, count: max(rowCount, 1))
+        let columns = max(columnCount, 1)
+        rowOfColumn = .allocate(capacity: columns)
+        rowOfColumn.initialize(repeating: -1, count: columns)
+        price = .allocate(capacity: columns)
+        price.initialize(repeating: 0, count: columns)
+        distance = .allocate(capacity: columns)
+        predecessor = .allocate(capacity: columns)
+        predecessorWeight = .allocate(capacity: columns)
+        seen = .allocate(capacity: columns)
+        seen.initialize(repeating: 0, count: columns)
+        settledStamp = .allocate(capacity: columns)
+        settledStamp.initialize(repeating: 0, count: columns)
+        settled = .allocate(capacity: max(rowCount, 1) + 1)
+        heap = MinHeap(capacity: 1024)
+    }
+
+    deinit {
+        start.deallocate()
+        sortedEnd.deallocate()
+        edges.deallocate()
+        columnOfRow.deallocate()
+        weightOfRow.deallocate()
+        rowOfColumn.deallocate()
+        price.deallocate()
+        distance.deallocate()
+        predecessor.deallocate()
+        predecessorWeight.deallocate()
+        seen.deallocate()
+        settledStamp.deallocate()
+        settled.deallocate()
+        heap.deallocate()
+    }
+
+    @inline(__always)
+    private static func weight(_ key: UInt64) -> Int64 { Int64(key >> 32) }
+
+    @inline(__always)
+    private static func column(_ key: UInt64) -> Int { Int(UInt32.max - UInt32(truncatingIfNeeded: key)) }
+
+    func solve() {
+        // 1. Greedy initialisation at price 0: a row takes its best column if that is still free.
+        for row in 0..<rowCount {
+            let lower = start[row]
+            let upper = start[row + 1]
+            guard lower < upper else {
+                columnOfRow[row] = -2
+                continue
+            }
+            var best = edges[lower]
+            var index = lower + 1
+            while index < upper {
+                let key = edges[index]
+                if key > best { best = key }
+                index += 1
+            }
+            let column = Self.column(best)
+            if rowOfColumn[column] < 0 {
+                rowOfColumn[column] = Int32(truncatingIfNeeded: row)
+                columnOfRow[row] = Int32(truncatingIfNeeded: column)
+                weightOfRow[row] = Self.weight(best)
+            }
+        }
+        // 2. Shortest augmenting path for every row not yet inserted, in index order.
+        for row in 0..<rowCount where columnOfRow[row] == -1 {
+            augment(from: row)
+        }
+    }
+
+    /// Inserts the free row `root` by one Dijkstra search and augmentation (see the type documentation).
+    ///
+    /// Keys are distances shifted by the constant `u_root`: a column reached from tree row `i` gets
+    /// `base_i − (w_ic − p_c)`, where `base_root = 0` and `base_i = key(c_i) + (w_i,c_i − p_c_i)` for the
+    /// row's current column `c_i`; the dummy of row `i` has key `base_i`.
+    private func augment(from root: Int) {
+        generation &+= 1
+        if generation == 0 {  // wrapped: clear the stamps once
+            seen.update(repeating: 0, count: max(columnCount, 1))
+            settledStamp.update(repeating: 0, count: max(columnCount, 1))
+            generation = 1
+        }
+        settledCount = 0
+        heap.removeAll()
+        sinkKey = .max
+        sinkColumn = -1
+        sinkRow = -1
+
+        scan(row: root, base: 0)
+        while heap.count > 0 {
+            let top = heap.min
+            if top.key >= sinkKey { break }  // a sink is at least as close: prefer it
+            heap.popMin()
+            let column = Int(top.column)
+            if settledStamp[column] == generation || top.key != distance[column] { continue }  // stale entry
+            settledStamp[column] = generation
+            settled[settledCount] = top.column
+            settledCount += 1
+            let row = Int(rowOfColumn[column])
+            scan(row: row, base: top.key + (weightOfRow[row] - price[column]))
+        }
+
+        // Price update: settled columns get their slack to the sink; this keeps the duals feasible.
+        for index in 0..<settledCount {
+            let column = Int(settled[index])
+            price[column] += sinkKey - distance[column]
+        }
+
+        // Augment along the predecessor chain.
+        var column: Int
+        if sinkColumn >= 0 {
+            column = sinkColumn
+            predecessor[column] = Int32(truncatingIfNeeded: sinkRow)
+            predecessorWeight[column] = sinkWeight
+        } else {
+            let row = sinkRow
+            let previous = Int(columnOfRow[row])
+            columnOfRow[row] = -2
+            weightOfRow[row] = 0
+            if row == root { return }
+            column = previous
+        }
+        while true {
+            let row = Int(predecessor[column])
+            let previous = Int(columnOfRow[row])
+            columnOfRow[row] = Int32(truncatingIfNeeded: column)
+            rowOfColumn[column] = Int32(truncatingIfNeeded: row)
+            weightOfRow[row] = predecessorWeight[column]
+            if row == root { return }
+            column = previous
+        }
+    }
+
+    /// Relaxes the pairs of tree row `row` whose key is `base − (w − p)`.
+    @inline(__always)
+    private func scan(row: Int, base: Int64) {
+        if base < sinkKey {  // the row's dummy: give its column up
+            sinkKey = base
+            sinkColumn = -1
+            sinkRow = row
+        }
+        var index = start[row]
+        let upper = start[row + 1]
+        while index < upper {
+            if index == sortedEnd[row] { extendSortedPrefix(of: row) }
+            let key = edges[index]
+            index += 1
+            let w = Self.weight(key)
+            let reach = base - w
+            if reach >= sinkKey { break }  // prices are ≥ 0 and later weights smaller: nothing better follows
+            let column = Self.column(key)
+            if settledStamp[column] == generation { continue }
+            let candidate = reach + price[column]
+            if rowOfColumn[column] < 0 {
+                // Free column (price 0): a sink. Later pairs have weight ≤ w, so cannot beat it.
+                if candidate < sinkKey {
+                    sinkKey = candidate
+                    sinkColumn = column
+                    sinkRow = row
+                    sinkWeight = w
+                }
+                break
+            }
+            if candidate >= sinkKey { continue }
+            if seen[column] != generation || candidate < distance[column] {
+                seen[column] = generation
+                distance[column] = candidate
+                predecessor[column] = Int32(truncatingIfNeeded: row)
+                predecessorWeight[column] = w
+                heap.push(key: candidate, column: Int32(truncatingIfNeeded: column))
+            }
+        }
+    }
+
+    /// Extends the sorted prefix of `row` by quick-selecting the next largest keys and sorting them.
+    private func extendSortedPrefix(of row: Int) {
+        let lower = sortedEnd[row]
+        let upper = start[row + 1]
+        guard lower < upper else { return }
+        let chunk = max(32, lower - start[row])
+        let remaining = upper - lower
+        if remaining <= 2 * chunk {
+            sortDescending(edges + lower, count: remaining)
+            sortedEnd[row] = upper
+        } else {
+            selectLargest(UnsafeMutableBufferPointer(start: edges + lower, count: remaining), count: chunk)
+            sortDescending(edges + lower, count: chunk)
+            sortedEnd[row] = lower + chunk
+        }
+    }
+
+    /// Result with the certificate (duals) and the total of the original scores.
+    func result(for scores: SparseScores) -> Assignment {
+        var columnForRow = [Int32](repeating: -1, count: rowCount)
+        var rowPotentials = [Int64](repeating: 0, count: rowCount)
+        var total = 0.0
+        var scaledTotal: Int64 = 0
+        for row in 0..<rowCount {
+            let column = columnOfRow[row]
+            guard column >= 0 else { continue }
+            columnForRow[row] = column
+            rowPotentials[row] = weightOfRow[row] - price[Int(column)]
+            scaledTotal += weightOfRow[row]
+            for index in scores.rowStart[row]..<scores.rowStart[row + 1] where scores.columns[index] == column {
+                total += scores.scores[index]
+                break
+            }
+        }
+        let columnPrices = Array(UnsafeBufferPointer(start: price, count: columnCount))
+        return Assignment(
+            columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: rowPotentials,
+            columnPrices: columnPrices)
+    }
+}
+
+/// Sorts `count` keys at `base` in descending order.
+func sortDescending(_ base: UnsafeMutablePointer<UInt64>, count: Int) {
+    var buffer = UnsafeMutableBufferPointer(start: base, count: count)
+    buffer.sort(by: >)
+}
+
+/// Moves the `count` largest keys of `buffer` to its front (in no particular order). Deterministic
+/// median-of-three quickselect; falls back to a full sort if partitioning degenerates.
+func selectLargest(_ buffer: UnsafeMutableBufferPointer<UInt64>, count: Int) {
+    guard count > 0, count < buffer.count, let base = buffer.baseAddress else { return }
+    var low = 0
+    var high = buffer.count - 1
+    let target = count - 1
+    var budget = 2 * (Int.bitWidth - buffer.count.leadingZeroBitCount) + 4
+    while low < high {
+        if budget == 0 {
+            sortDescending(base + low, count: high - low + 1)
+            return
+        }
+        budget -= 1
+        let middle = low + (high - low) / 2
+        let a = base[low]
+        let b = base[middle]
+        let c = base[high]
+        let pivot = max(min(a, b), min(max(a, b), c))
+        var i = low
+        var j = high
+        while i <= j {
+            while base[i] > pivot { i += 1 }
+            while base[j] < pivot { j -= 1 }
+            if i <= j {
+                let swap = base[i]
+                base[i] = base[j]
+                base[j] = swap
+                i += 1
+                j -= 1
+            }
+        }
+        if target <= j {
+            high = j
+        } else if target >= i {
+            low = i
+        } else {
+            return
+        }
+    }
+}
+
+/// Binary min-heap of (key, column) ordered by key, then column; raw storage, grows by doubling.
+struct MinHeap {
+    struct Entry {
+        var key: Int64
+        var column: Int32
+    }
+
+    private var storage: UnsafeMutablePointer<Entry>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { storage.deallocate() }
+
+    mutating func removeAll() { count = 0 }
+
+    var min: Entry { storage[0] }
+
+    @inline(__always)
+    private static func less(_ a: Entry, _ b: Entry) -> Bool {
+        a.key < b.key || (a.key == b.key && a.column < b.column)
+    }
+
+    mutating func push(key: Int64, column: Int32) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+        let entry = Entry(key: key, column: column)
+        var child = count
+        count += 1
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            let above = storage[parent]
+            guard Self.less(entry, above) else { break }
+            storage[child] = above
+            child = parent
+        }
+        storage[child] = entry
+    }
+
+    mutating func popMin() {
+        count -= 1
+        guard count > 0 else { return }
+        let entry = storage[count]
+        var parent = 0
+        while true {
+            var child = 2 * parent + 1
+            guard child < count else { break }
+            if child + 1 < count, Self.less(storage[child + 1], storage[child]) { child += 1 }
+            guard Self.less(storage[child], entry) else { break }
+            storage[parent] = storage[child]
+            parent = child
+        }
+        storage[parent] = entry
+    }
+}
