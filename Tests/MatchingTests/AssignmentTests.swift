@@ -92,17 +92,23 @@ func expectValidMatching(_ assignment: Assignment, _ table: SparseScores, source
     #expect(abs(total - assignment.total) <= 1e-9 * Double(max(1, table.rowCount)), sourceLocation: sourceLocation)
 }
 
+/// Row-reduction budgets under test: none (pure shortest augmenting paths), a few bids, the default.
+let reductionBudgets: [Int?] = [0, 6, nil]
+
 @Suite struct AssignmentExhaustiveTests {
-    /// 40 batches × 150 seeds = 6,000 random instances up to 7 × 7.
+    /// 40 batches × 150 seeds = 6,000 random instances up to 7 × 7, each solved with every phase mix.
     @Test(arguments: 0..<40)
     func smallInstancesMatchExhaustiveSearch(batch: Int) {
         for offset in 0..<150 {
             let seed = UInt64(batch * 1_000 + offset)
             let table = InstanceFactory.small(seed: seed)
-            let assignment = AssignmentSolver.maximize(table)
-            expectValidMatching(assignment, table)
-            #expect(assignment.scaledTotal == exhaustiveOptimum(table), "seed \(seed)")
-            #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+            let optimum = exhaustiveOptimum(table)
+            for budget in reductionBudgets {
+                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
+                expectValidMatching(assignment, table)
+                #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
+                #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+            }
         }
     }
 
@@ -112,9 +118,12 @@ func expectValidMatching(_ assignment: Assignment, _ table: SparseScores, source
         for offset in 0..<50 {
             let seed = UInt64(500_000 + batch * 1_000 + offset)
             let table = InstanceFactory.small(seed: seed, maxRows: 10, maxColumns: 12)
-            let assignment = AssignmentSolver.maximize(table)
-            expectValidMatching(assignment, table)
-            #expect(assignment.scaledTotal == exhaustiveOptimum(table), "seed \(seed)")
+            let optimum = exhaustiveOptimum(table)
+            for budget in reductionBudgets {
+                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
+                expectValidMatching(assignment, table)
+                #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
+            }
         }
     }
 
@@ -122,9 +131,12 @@ func expectValidMatching(_ assignment: Assignment, _ table: SparseScores, source
     @Test(arguments: 0..<20)
     func correlatedSmallMarkets(seed: UInt64) {
         let table = InstanceFactory.correlated(seed: seed, rows: 9, columns: 12, density: 0.6)
-        let assignment = AssignmentSolver.maximize(table)
-        expectValidMatching(assignment, table)
-        #expect(assignment.scaledTotal == exhaustiveOptimum(table))
+        let optimum = exhaustiveOptimum(table)
+        for budget in reductionBudgets {
+            let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
+            expectValidMatching(assignment, table)
+            #expect(assignment.scaledTotal == optimum)
+        }
     }
 }
 
@@ -134,9 +146,14 @@ func expectValidMatching(_ assignment: Assignment, _ table: SparseScores, source
         (rows: 500, columns: 200, density: 0.2), (rows: 400, columns: 4_000, density: 0.3)])
     func correlatedMarketsCarryACertificate(rows: Int, columns: Int, density: Double) {
         let table = InstanceFactory.correlated(seed: UInt64(rows * 7 + columns), rows: rows, columns: columns, density: density)
-        let assignment = AssignmentSolver.maximize(table)
-        expectValidMatching(assignment, table)
-        #expect(assignment.isOptimal(for: table))
+        var totals = Set<Int64>()
+        for budget in reductionBudgets + [1_000] {
+            let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
+            expectValidMatching(assignment, table)
+            #expect(assignment.isOptimal(for: table), "budget \(String(describing: budget))")
+            totals.insert(assignment.scaledTotal)
+        }
+        #expect(totals.count == 1)
     }
 
     @Test func certificateRejectsASuboptimalAssignment() {
@@ -288,12 +305,18 @@ func expectValidMatching(_ assignment: Assignment, _ table: SparseScores, source
 }
 
 @Suite struct SelectionTests {
-    @Test(arguments: [1, 2, 7, 50, 99])
-    func selectLargestKeepsTheLargestKeys(count: Int) {
-        var random = SplitMix64(seed: UInt64(count))
-        var values = (0..<100).map { _ in UInt64.random(in: 0..<1_000, using: &random) << 20 | UInt64.random(in: 0..<1_000_000, using: &random) }
-        let expected = Set(values.sorted(by: >).prefix(count))
-        values.withUnsafeMutableBufferPointer { selectLargest($0, count: count) }
-        #expect(Set(values.prefix(count)) == expected)
+    @Test(arguments: [1, 2, 7, 50, 99, 100, 500])
+    func partitionLargestMovesExactlyTheLargestKeys(wanted: Int) {
+        var random = SplitMix64(seed: UInt64(wanted))
+        let count = 300
+        var values = (0..<count).map { index in
+            UInt64.random(in: 0..<50, using: &random) << 32 | UInt64(index)
+        }
+        let sorted = values.sorted(by: >)
+        let moved = values.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { partitionLargest($0, count: count, about: wanted) } ?? 0
+        }
+        #expect(moved >= 1 && moved <= count)
+        #expect(Set(values.prefix(moved)) == Set(sorted.prefix(moved)))
     }
 }

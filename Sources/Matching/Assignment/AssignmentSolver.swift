@@ -6,7 +6,7 @@
 /// columns may stay unassigned. Infeasible pairs are never materialised.
 ///
 /// ## Exactness
-/// Scores are converted once to integers `w_ij = round(s_ij · 10⁹)` (`scaledScore`), and the solver is
+/// Scores are converted once to integers `w_ij = ⌊s_ij · 10⁹ + ½⌋` (`scaledScore`), and the solver is
 /// exact on these integers: ties are decided by integer comparisons and index order only, so the same
 /// table always gives the same assignment. The result is optimal for the scaled scores; for the original
 /// `Double` scores it is optimal up to the rounding, i.e. within `rowCount · 5·10⁻¹⁰` of the true optimum.
@@ -18,16 +18,19 @@
 /// dummy column `d_i` per row with weight 0, so the task becomes "assign every row to a real column or to its
 /// dummy" with LP dual `min Σu_i + Σp_c` subject to `u_i + p_c ≥ w_ic`, `p_c ≥ 0`.
 ///
-/// 1. *Greedy initialisation*: with all prices 0, every row whose best column is still free takes it;
-///    this satisfies the invariant below.
-/// 2. *Augmentation*: every other row `r` is inserted by a Dijkstra search over reduced costs
+/// 1. *Greedy initialisation*: with all prices 0, every row whose best column is still free takes it.
+/// 2. *Augmenting row reduction* (Jonker–Volgenant's ARR, an auction with exact increments): a free row
+///    takes its most valuable column and raises its price by the gap to its second best option, displacing
+///    the previous holder. Bounded by a work budget of 8 pair visits per pair; this settles most rows of
+///    markets where everybody wants the same flats, which is the expensive case for step 3.
+/// 3. *Augmentation*: every row still free `r` is inserted by a Dijkstra search over reduced costs
 ///    `u_i + p_c − w_ic ≥ 0` through the alternating tree (row → column → the column's row → …). The search
 ///    ends at the cheapest sink: a free real column (everybody on the path shifts and `r` gets a flat) or the
 ///    dummy of a tree row (that row gives its flat up, everybody before it shifts). Prices of the columns
 ///    settled before the sink are raised by their distance slack, which keeps reduced costs non-negative
 ///    and makes the path tight.
 ///
-/// Invariant after each step: all inserted rows are assigned (to a column or their dummy), the duals are
+/// Invariant after each step (steps 1 and 2 keep it too): all inserted rows are assigned (to a column or their dummy), the duals are
 /// feasible, assigned pairs are tight (`u_i + p_c = w_ic`) and free columns have price 0. When all rows are
 /// inserted this is complementary slackness, hence the matching is optimal (`Assignment.isOptimal` checks it).
 /// A row that moved to its dummy can never be reached again (its dummy has no other edge), so it is final.
@@ -49,16 +52,23 @@ public enum AssignmentSolver {
     /// Factor from scores in `[0, 1]` to the solver's integer weights.
     public static let scoreScale: Double = 1_000_000_000
 
-    /// The integer weight the solver uses for `score`: `round(score · 10⁹)`, ties to even.
+    /// The integer weight the solver uses for a score in `[0, 1]`: `score · 10⁹` rounded half up.
     @inlinable
     public static func scaledScore(_ score: Double) -> Int64 {
-        Int64((score * scoreScale).rounded(.toNearestOrEven))
+        Int64(score * scoreScale + 0.5)  // truncation of a non-negative value = floor
     }
 
     /// Maximises the total score over all matchings of `scores`. Deterministic; see the type documentation.
     public static func maximize(_ scores: SparseScores) -> Assignment {
+        maximize(scores, reductionWorkLimit: nil)
+    }
+
+    /// `maximize` with an explicit budget (pair visits) for the row-reduction phase; `nil` = the default
+    /// `8 · (pairs + 8 · rows)`, `0` = pure shortest augmenting paths. The optimum does not depend on it
+    /// (tests run all phases this way); which optimal assignment is returned may.
+    static func maximize(_ scores: SparseScores, reductionWorkLimit: Int?) -> Assignment {
         let solver = SparseAssignmentSolver(scores)
-        solver.solve()
+        solver.solve(reductionWorkLimit: reductionWorkLimit)
         return solver.result(for: scores)
     }
 }
@@ -107,10 +117,7 @@ final class SparseAssignmentSolver {
         columnCount = scores.columnCount
         start = .allocate(capacity: rowCount + 1)
         sortedEnd = .allocate(capacity: max(rowCount, 1))
-        var kept = 0
-        for w in scores.scores where AssignmentSolver.scaledScore(w) > 0 { kept += 1 }
-        edgeCount = kept
-        edges = .allocate(capacity: max(kept, 1))
+        edges = .allocate(capacity: max(scores.edgeCount, 1))
         var position = 0
         for row in 0..<rowCount {
             start[row] = position
@@ -123,6 +130,7 @@ final class SparseAssignmentSolver {
                 position += 1
             }
         }
+        edgeCount = position
         start[rowCount] = position
 
         columnOfRow = .allocate(capacity: max(rowCount, 1))
@@ -168,7 +176,7 @@ final class SparseAssignmentSolver {
     @inline(__always)
     private static func column(_ key: UInt64) -> Int { Int(UInt32.max - UInt32(truncatingIfNeeded: key)) }
 
-    func solve() {
+    func solve(reductionWorkLimit: Int?) {
         // 1. Greedy initialisation at price 0: a row takes its best column if that is still free.
         for row in 0..<rowCount {
             let lower = start[row]
@@ -191,9 +199,106 @@ final class SparseAssignmentSolver {
                 weightOfRow[row] = Self.weight(best)
             }
         }
-        // 2. Shortest augmenting path for every row not yet inserted, in index order.
+        // 2. Bidding at exact prices (augmenting row reduction), bounded by a work budget.
+        reduceRows(workLimit: reductionWorkLimit ?? 8 * (edgeCount + 8 * rowCount))
+        // 3. Shortest augmenting path for every row still free, in index order.
         for row in 0..<rowCount where columnOfRow[row] == -1 {
             augment(from: row)
+        }
+    }
+
+    /// Augmenting row reduction (Jonker–Volgenant), i.e. an auction whose increments are exact, so the
+    /// shortest-path invariant is kept. A free row computes its best value `v1 = max(w − p)` and second best
+    /// `v2` over its columns and its dummy (value 0):
+    /// - best is the dummy (`v1 = 0`, or tied with 0): the row stays unassigned for good;
+    /// - `v1 > v2`: it takes the best column and raises its price by `v1 − v2 ≥ 1`, so its pair is tight and all
+    ///   reduced costs stay non-negative; the displaced row becomes free and bids later;
+    /// - `v1 = v2`: it takes a free column of value `v1` if there is one (no price change); otherwise taking an
+    ///   owned column would be a zero-increment swap that can cycle, so the row is left to the
+    ///   shortest-path phase.
+    /// Every bid either assigns a row without displacing another or raises a price by at least 1, and the
+    /// number of pair visits is capped at `workLimit`; rows still free then go to the shortest-path phase.
+    private func reduceRows(workLimit: Int) {
+        guard workLimit > 0, rowCount > 0 else { return }
+        let queue = UnsafeMutablePointer<Int32>.allocate(capacity: rowCount)
+        defer { queue.deallocate() }
+        var head = 0
+        var count = 0
+        for row in 0..<rowCount where columnOfRow[row] == -1 {
+            queue[count] = Int32(truncatingIfNeeded: row)
+            count += 1
+        }
+        var work = 0
+        while count > 0 && work < workLimit {
+            let row = Int(queue[head])
+            head = head + 1 == rowCount ? 0 : head + 1
+            count -= 1
+            var firstValue: Int64 = 0  // the dummy
+            var firstColumn = -1
+            var firstWeight: Int64 = 0
+            var secondValue: Int64 = .min
+            var secondColumn = -1
+            var secondWeight: Int64 = 0
+            var freeColumn = -1  // the first free column in weight order: the most valuable free one
+            var freeWeight: Int64 = 0
+            var index = start[row]
+            let upper = start[row + 1]
+            while index < upper {
+                if index == sortedEnd[row] { extendSortedPrefix(of: row) }
+                let key = edges[index]
+                index += 1
+                let w = Self.weight(key)
+                if w < secondValue { break }  // value ≤ w: neither value nor a tying free column follows
+                let column = Self.column(key)
+                let value = w - price[column]
+                if freeColumn < 0 && rowOfColumn[column] < 0 {
+                    freeColumn = column
+                    freeWeight = w
+                }
+                if value > firstValue {
+                    secondValue = firstValue
+                    secondColumn = firstColumn
+                    secondWeight = firstWeight
+                    firstValue = value
+                    firstColumn = column
+                    firstWeight = w
+                } else if value > secondValue {
+                    secondValue = value
+                    secondColumn = column
+                    secondWeight = w
+                }
+            }
+            work += index - start[row] + 1
+            if firstColumn < 0 || firstValue == 0 {  // nothing beats staying unassigned: final
+                columnOfRow[row] = -2
+                continue
+            }
+            var column = firstColumn
+            var w = firstWeight
+            if firstValue == secondValue {
+                // A tie: a free column of that value if any, else the second option (JV's rule), which
+                // displaces its holder without a price change; the work budget bounds such swaps.
+                if freeColumn >= 0, freeWeight == firstValue {
+                    column = freeColumn
+                    w = freeWeight
+                } else if secondColumn >= 0 {
+                    column = secondColumn
+                    w = secondWeight
+                }
+            } else {
+                price[column] += firstValue - secondValue
+            }
+            let previous = Int(rowOfColumn[column])
+            rowOfColumn[column] = Int32(truncatingIfNeeded: row)
+            columnOfRow[row] = Int32(truncatingIfNeeded: column)
+            weightOfRow[row] = w
+            if previous >= 0 {
+                columnOfRow[previous] = -1
+                weightOfRow[previous] = 0
+                let tail = head + count < rowCount ? head + count : head + count - rowCount
+                queue[tail] = Int32(truncatingIfNeeded: previous)
+                count += 1
+            }
         }
     }
 
@@ -301,20 +406,31 @@ final class SparseAssignmentSolver {
         }
     }
 
-    /// Extends the sorted prefix of `row` by quick-selecting the next largest keys and sorting them.
+    /// Extends the sorted prefix of `row`: moves the next largest keys to the front of the unsorted suffix
+    /// (one threshold pass, see `partitionLargest`) and sorts them. The first extension aims at
+    /// `degree · 2·rows/columns` keys, the share of the row's columns that can possibly be taken by other
+    /// rows; later ones quadruple the prefix, so a row is extended O(log degree) times.
     private func extendSortedPrefix(of row: Int) {
         let lower = sortedEnd[row]
         let upper = start[row + 1]
         guard lower < upper else { return }
-        let chunk = max(32, lower - start[row])
+        let done = lower - start[row]
+        let degree = upper - start[row]
+        let wanted: Int
+        if done == 0 {
+            let share = columnCount > 0 ? Double(2 * rowCount) / Double(columnCount) : 1
+            wanted = max(32, Int(Double(degree) * min(1, share)))
+        } else {
+            wanted = 3 * done
+        }
         let remaining = upper - lower
-        if remaining <= 2 * chunk {
+        if remaining <= max(wanted + wanted / 2, 128) {
             sortDescending(edges + lower, count: remaining)
             sortedEnd[row] = upper
         } else {
-            selectLargest(UnsafeMutableBufferPointer(start: edges + lower, count: remaining), count: chunk)
-            sortDescending(edges + lower, count: chunk)
-            sortedEnd[row] = lower + chunk
+            let taken = partitionLargest(edges + lower, count: remaining, about: wanted)
+            sortDescending(edges + lower, count: taken)
+            sortedEnd[row] = lower + taken
         }
     }
 
@@ -348,46 +464,27 @@ func sortDescending(_ base: UnsafeMutablePointer<UInt64>, count: Int) {
     buffer.sort(by: >)
 }
 
-/// Moves the `count` largest keys of `buffer` to its front (in no particular order). Deterministic
-/// median-of-three quickselect; falls back to a full sort if partitioning degenerates.
-func selectLargest(_ buffer: UnsafeMutableBufferPointer<UInt64>, count: Int) {
-    guard count > 0, count < buffer.count, let base = buffer.baseAddress else { return }
-    var low = 0
-    var high = buffer.count - 1
-    let target = count - 1
-    var budget = 2 * (Int.bitWidth - buffer.count.leadingZeroBitCount) + 4
-    while low < high {
-        if budget == 0 {
-            sortDescending(base + low, count: high - low + 1)
-            return
-        }
-        budget -= 1
-        let middle = low + (high - low) / 2
-        let a = base[low]
-        let b = base[middle]
-        let c = base[high]
-        let pivot = max(min(a, b), min(max(a, b), c))
-        var i = low
-        var j = high
-        while i <= j {
-            while base[i] > pivot { i += 1 }
-            while base[j] < pivot { j -= 1 }
-            if i <= j {
-                let swap = base[i]
-                base[i] = base[j]
-                base[j] = swap
-                i += 1
-                j -= 1
-            }
-        }
-        if target <= j {
-            high = j
-        } else if target >= i {
-            low = i
-        } else {
-            return
-        }
+/// Moves the largest keys of `base[0..<count]` to the front and returns how many were moved: all keys
+/// `≥ T`, where the threshold `T` is read from a deterministic, evenly spaced sample so that about `wanted`
+/// keys qualify. One branch-free pass; the result is always at least 1 (`T` is one of the keys) and the
+/// moved keys are exactly the largest ones, which is all the sorted prefix needs.
+func partitionLargest(_ base: UnsafeMutablePointer<UInt64>, count: Int, about wanted: Int) -> Int {
+    guard count > 0 else { return 0 }
+    let sampleSize = min(count, 64)
+    let threshold = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: sampleSize) { buffer in
+        var sample = buffer
+        for index in 0..<sampleSize { sample[index] = base[index * count / sampleSize] }
+        sample.sort(by: >)
+        return sample[min(sampleSize - 1, max(0, (wanted * sampleSize) / count))]
     }
+    var front = 0
+    for index in 0..<count {
+        let key = base[index]
+        base[index] = base[front]
+        base[front] = key
+        front &+= key >= threshold ? 1 : 0
+    }
+    return front
 }
 
 /// Binary min-heap of (key, column) ordered by key, then column; raw storage, grows by doubling.
