@@ -250,8 +250,9 @@ final class SparseAssignmentSolver {
                 let w = Self.weight(key)
                 if w < secondValue { break }  // value ≤ w: neither value nor a tying free column follows
                 let column = Self.column(key)
-                let value = w - price[column]
-                if freeColumn < 0 && rowOfColumn[column] < 0 {
+                let columnPrice = price[column]
+                let value = w - columnPrice
+                if columnPrice == 0, freeColumn < 0, rowOfColumn[column] < 0 {  // free columns have price 0
                     freeColumn = column
                     freeWeight = w
                 }
