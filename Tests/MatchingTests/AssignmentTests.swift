@@ -319,4 +319,17 @@ let reductionBudgets: [Int?] = [0, 6, nil]
         #expect(moved >= 1 && moved <= count)
         #expect(Set(values.prefix(moved)) == Set(sorted.prefix(moved)))
     }
+
+    @Test(arguments: [0, 1, 2, 23, 24, 25, 100, 1_000, 5_000])
+    func sortDescendingSorts(count: Int) {
+        var random = SplitMix64(seed: UInt64(count) &+ 7)
+        for distinct in [UInt64(3), 1 << 40] {  // many duplicates, and nearly distinct keys
+            var values = (0..<count).map { _ in UInt64.random(in: 0..<distinct, using: &random) }
+            let expected = values.sorted(by: >)
+            values.withUnsafeMutableBufferPointer { buffer in
+                if let base = buffer.baseAddress { sortDescending(base, count: buffer.count) }
+            }
+            #expect(values == expected)
+        }
+    }
 }

@@ -115,19 +115,28 @@ final class SparseAssignmentSolver {
     init(_ scores: SparseScores) {
         rowCount = scores.rowCount
         columnCount = scores.columnCount
-        start = .allocate(capacity: rowCount + 1)
-        sortedEnd = .allocate(capacity: max(rowCount, 1))
-        edges = .allocate(capacity: max(scores.edgeCount, 1))
+        let rowCount = scores.rowCount
+        let start = UnsafeMutablePointer<Int>.allocate(capacity: rowCount + 1)
+        let sortedEnd = UnsafeMutablePointer<Int>.allocate(capacity: max(rowCount, 1))
+        let edges = UnsafeMutablePointer<UInt64>.allocate(capacity: max(scores.edgeCount, 1))
+        self.start = start
+        self.sortedEnd = sortedEnd
+        self.edges = edges
         var position = 0
-        for row in 0..<rowCount {
-            start[row] = position
-            sortedEnd[row] = position
-            for index in scores.rowStart[row]..<scores.rowStart[row + 1] {
-                let w = AssignmentSolver.scaledScore(scores.scores[index])
-                guard w > 0 else { continue }
-                let column = UInt32(truncatingIfNeeded: scores.columns[index])
-                edges[position] = UInt64(w) << 32 | UInt64(UInt32.max - column)
-                position += 1
+        scores.rowStart.withUnsafeBufferPointer { rowStart in
+            scores.columns.withUnsafeBufferPointer { columns in
+                scores.scores.withUnsafeBufferPointer { values in
+                    for row in 0..<rowCount {
+                        start[row] = position
+                        sortedEnd[row] = position
+                        for index in rowStart[row]..<rowStart[row + 1] {
+                            let w = AssignmentSolver.scaledScore(values[index])
+                            let column = UInt32(truncatingIfNeeded: columns[index])
+                            edges[position] = UInt64(w) << 32 | UInt64(UInt32.max - column)
+                            position &+= w > 0 ? 1 : 0  // pairs of weight 0 are dropped (overwritten)
+                        }
+                    }
+                }
             }
         }
         edgeCount = position
@@ -460,9 +469,62 @@ final class SparseAssignmentSolver {
 }
 
 /// Sorts `count` keys at `base` in descending order.
+/// Deterministic introsort: median-of-three quicksort, insertion sort below 24 keys, and the standard
+/// library's sort if the recursion gets too deep. (Keys are distinct, so stability is irrelevant.)
 func sortDescending(_ base: UnsafeMutablePointer<UInt64>, count: Int) {
-    var buffer = UnsafeMutableBufferPointer(start: base, count: count)
-    buffer.sort(by: >)
+    quicksortDescending(base, count: count, depth: 2 * (Int.bitWidth - count.leadingZeroBitCount))
+}
+
+private func quicksortDescending(_ base: UnsafeMutablePointer<UInt64>, count: Int, depth: Int) {
+    var base = base
+    var count = count
+    var depth = depth
+    while count > 24 {
+        if depth == 0 {
+            var buffer = UnsafeMutableBufferPointer(start: base, count: count)
+            buffer.sort(by: >)
+            return
+        }
+        depth -= 1
+        let a = base[0]
+        let b = base[count / 2]
+        let c = base[count - 1]
+        let pivot = max(min(a, b), min(max(a, b), c))
+        var i = 0
+        var j = count - 1
+        while i <= j {
+            while base[i] > pivot { i += 1 }
+            while base[j] < pivot { j -= 1 }
+            if i <= j {
+                let swap = base[i]
+                base[i] = base[j]
+                base[j] = swap
+                i += 1
+                j -= 1
+            }
+        }
+        // Recurse into the smaller side, loop on the larger one.
+        let leftCount = j + 1
+        let rightCount = count - i
+        if leftCount < rightCount {
+            quicksortDescending(base, count: leftCount, depth: depth)
+            base += i
+            count = rightCount
+        } else {
+            quicksortDescending(base + i, count: rightCount, depth: depth)
+            count = leftCount
+        }
+    }
+    if count < 2 { return }
+    for index in 1..<count {
+        let key = base[index]
+        var hole = index
+        while hole > 0 && base[hole - 1] < key {
+            base[hole] = base[hole - 1]
+            hole -= 1
+        }
+        base[hole] = key
+    }
 }
 
 /// Moves the largest keys of `base[0..<count]` to the front and returns how many were moved: all keys
@@ -472,11 +534,11 @@ func sortDescending(_ base: UnsafeMutablePointer<UInt64>, count: Int) {
 func partitionLargest(_ base: UnsafeMutablePointer<UInt64>, count: Int, about wanted: Int) -> Int {
     guard count > 0 else { return 0 }
     let sampleSize = min(count, 64)
-    let threshold = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: sampleSize) { buffer in
-        var sample = buffer
-        for index in 0..<sampleSize { sample[index] = base[index * count / sampleSize] }
-        sample.sort(by: >)
-        return sample[min(sampleSize - 1, max(0, (wanted * sampleSize) / count))]
+    let threshold = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: sampleSize) { sample in
+        guard let sampleBase = sample.baseAddress else { return base[0] }
+        for index in 0..<sampleSize { sampleBase[index] = base[index * count / sampleSize] }
+        sortDescending(sampleBase, count: sampleSize)
+        return sampleBase[min(sampleSize - 1, max(0, (wanted * sampleSize) / count))]
     }
     var front = 0
     for index in 0..<count {
