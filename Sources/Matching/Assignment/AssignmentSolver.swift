@@ -219,14 +219,15 @@ final class SparseAssignmentSolver {
     /// Augmenting row reduction (Jonker–Volgenant), i.e. an auction whose increments are exact, so the
     /// shortest-path invariant is kept. A free row computes its best value `v1 = max(w − p)` and second best
     /// `v2` over its columns and its dummy (value 0):
-    /// - best is the dummy (`v1 = 0`, or tied with 0): the row stays unassigned for good;
+    /// - best is the dummy (`v1 = 0`): the row stays unassigned for good;
     /// - `v1 > v2`: it takes the best column and raises its price by `v1 − v2 ≥ 1`, so its pair is tight and all
-    ///   reduced costs stay non-negative; the displaced row becomes free and bids later;
-    /// - `v1 = v2`: it takes a free column of value `v1` if there is one (no price change); otherwise taking an
-    ///   owned column would be a zero-increment swap that can cycle, so the row is left to the
-    ///   shortest-path phase.
-    /// Every bid either assigns a row without displacing another or raises a price by at least 1, and the
-    /// number of pair visits is capped at `workLimit`; rows still free then go to the shortest-path phase.
+    ///   reduced costs stay non-negative; the displaced row becomes free and bids later (FIFO order);
+    /// - `v1 = v2`: it takes a free column of value `v1` if there is one, else its second option without a
+    ///   price change (JV's rule). Such zero-increment swaps could cycle, which is one reason why the number
+    ///   of pair visits is capped at `workLimit`; rows still free then go to the shortest-path phase.
+    ///
+    /// The scan of a row stops as soon as `w < v2`: later pairs have value `≤ w` and cannot change `v1`, `v2`
+    /// or contribute a free column tying with `v1`.
     private func reduceRows(workLimit: Int) {
         guard workLimit > 0, rowCount > 0 else { return }
         let queue = UnsafeMutablePointer<Int32>.allocate(capacity: rowCount)
