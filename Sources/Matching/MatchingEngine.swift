@@ -141,7 +141,7 @@ public struct MatchingEngine: Sendable {
         let appropriate = Double(context.table.area(forHouseholdSize: size))
         var anchors: [(Int, Int, Anchor)] = []
         for anchor in p.anchors where anchor.isRelevant(on: date) {
-            guard let c = anchor.coordinate else { continue }
+            guard let c = anchor.coordinate ?? located(anchor.address) else { continue }
             anchors.append((context.point(c), anchor.daysPerWeek, anchor))
         }
         let (urgency, detail) = self.urgency(p.household, on: date)
@@ -151,6 +151,12 @@ public struct MatchingEngine: Sendable {
             needs: p.household.needs, residence: p.household.residenceObligation, excluded: Set(p.household.excludedMunicipalities),
             preferred: Set(p.household.preferredMunicipalities), deadline: p.household.deadline, anchors: anchors,
             urgency: urgency, urgencyDetail: detail)
+    }
+
+    /// An address's point from the gazetteer, for anchors stored without coordinates.
+    func located(_ address: Address) -> Coordinate? {
+        guard let postalCode = address.postalCode, let place = address.place else { return nil }
+        return try? book.gazetteer.resolve(postalCode: postalCode, place: place).coordinate
     }
 
     func row(_ l: Listing, index: Int, context: Context, landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate) -> Row {
@@ -205,7 +211,7 @@ public struct MatchingEngine: Sendable {
             return "Bruttokaltmiete \(Money(cents: r.gross)) is \(-diff) over the limit \(Money(cents: limit))" + (withinCost ? ", within the \(tolerance) % tolerance: the job centre must consent" : "")
         }()) else { return (false, out) }
         guard check("space", r.area >= p.minArea && r.rooms >= p.minRooms,
-            String(format: "%.1f m² and %@ rooms for %d persons (at least %.0f m² and %.0f rooms: %.0f m² and at most %.0f persons per room)",
+            String(format: "%.1f m² and %@ room(s) for %d person(s) (at least %.0f m² and %.0f room(s): %.0f m² per person, at most %.0f persons per room)",
                 r.area, r.rooms == r.rooms.rounded() ? String(Int(r.rooms)) : String(r.rooms), p.size, p.minArea, p.minRooms,
                 rules.space.minAreaPerPerson, rules.space.maxPersonsPerRoom)) else { return (false, out) }
         let wbsRequired = listing?.wbsRequired ?? false
@@ -413,10 +419,10 @@ public struct MatchingEngine: Sendable {
         }
         let limit: Int64? = r.region >= 0 ? p.limits[r.region] : nil
         let texts = [
-            trips.isEmpty ? (p.anchors.isEmpty ? "no anchors: neutral \(rules.commute.noAnchorScore)" : "the flat has no location")
+            trips.isEmpty ? (p.anchors.isEmpty ? (profile.anchors.isEmpty ? "no anchors: neutral \(rules.commute.noAnchorScore)" : "anchors without a known location: neutral \(rules.commute.noAnchorScore)") : "the flat has no location")
                 : trips.map { String(format: "%@ %.0f min by %@ (%d×/week)", $0.anchor, $0.estimate.minutes, $0.estimate.mode.rawValue, $0.daysPerWeek) }.joined(separator: "; ") + " — estimated",
             limit.map { l in r.gross <= l ? "headroom \(Money(cents: l - r.gross)) of \(Money(cents: l)) (full score from \(Int(rules.fullScoreHeadroomPercent)) % under)" : "over the limit" } ?? "no limit",
-            String(format: "%.1f m² against %.0f m² appropriate for %d persons", r.area, p.appropriateArea, p.size),
+            String(format: "%.1f m² against %.0f m² appropriate for %d person(s)", r.area, p.appropriateArea, p.size),
             listing.landlordID == nil ? "no landlord recorded" : "landlord \(landlordOpenness?.rawValue ?? "unknown")",
             p.preferred.isEmpty ? "no preferences" : (values[4] == 1 ? "in a preferred municipality" : "not in a preferred municipality"),
             "listed \(r.ageDays) days ago (0 after \(rules.market.staleDays) days)",

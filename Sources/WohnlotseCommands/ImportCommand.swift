@@ -47,21 +47,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let (db, actor) = try global.session("import")
             let book = try global.ruleBook()
-            let lock: ImportLock
-            do {
-                lock = try ImportLock(databasePath: global.databasePath)
-            } catch let busy as ImportBusy {
-                FileHandle.standardError.write(Data("\(busy.description)\n".utf8))
-                throw ExitCode(75)
-            }
-            defer { lock.release() }
-            var options = FetchOptions()
-            options.idleTimeout = timeout
-            options.maxAttempts = attempts
-            let importer = ListingImporter(
-                database: db, actor: actor, fetcher: HTTPFetcher(options: options), resolver: GazetteerResolver(gazetteer: book.gazetteer),
-                today: global.today)
-            let reports = await importer.run(selected)
+            let reports = try await ImportJob.perform(db: db, actor: actor, book: book, sources: selected, global: global, timeout: timeout, attempts: attempts)
             var failed = 0
             for report in reports {
                 let run = report.run
@@ -138,6 +124,27 @@ struct ImportCommand: AsyncParsableCommand {
                 throw CommandFailure(description: "\(problems.count) source(s) need attention: \(problems.map(\.source).joined(separator: ", "))")
             }
         }
+    }
+}
+
+/// One import under the cron lock. Shared by `import` and `demo`.
+enum ImportJob {
+    static func perform(db: AppDatabase, actor: Actor, book: RuleBook, sources: [SourceConfig], global: GlobalOptions, timeout: Double = 30, attempts: Int = 3) async throws -> [SourceReport] {
+        let lock: ImportLock
+        do {
+            lock = try ImportLock(databasePath: global.databasePath)
+        } catch let busy as ImportBusy {
+            FileHandle.standardError.write(Data("\(busy.description)\n".utf8))
+            throw ExitCode(75)
+        }
+        defer { lock.release() }
+        var options = FetchOptions()
+        options.idleTimeout = timeout
+        options.maxAttempts = attempts
+        let importer = ListingImporter(
+            database: db, actor: actor, fetcher: HTTPFetcher(options: options), resolver: GazetteerResolver(gazetteer: book.gazetteer),
+            today: global.today)
+        return await importer.run(sources)
     }
 }
 

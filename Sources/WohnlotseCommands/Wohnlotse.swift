@@ -9,7 +9,7 @@ public struct Wohnlotse: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, HouseholdCommand.self, MemberCommand.self, AnchorCommand.self, VisitCommand.self,
             AgendaCommand.self, LandlordCommand.self, ListingCommand.self, CourseCommand.self, UserCommand.self,
-            AuditCommand.self, DemoCommand.self, ImportCommand.self, RulesCommand.self, AboutCommand.self,
+            AuditCommand.self, DemoCommand.self, ImportCommand.self, MatchCommand.self, RulesCommand.self, AboutCommand.self,
         ]
     )
 
