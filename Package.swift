@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Tests only: a real HTTP server on 127.0.0.1 for the importer's fetch tests.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         /** Plain value types of the coaching domain: households, listings, landlords, courses, visits; typed IDs, money in cents, dates, coordinates. */
@@ -61,7 +64,16 @@ let package = Package(
             dependencies: ["HousingStore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ListingImportTests",
+            dependencies: [
+                "ListingImport", "HousingStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "WohnlotseCLITests",
             dependencies: ["HousingStore", "WohnlotseCommands", .product(name: "GRDB", package: "GRDB.swift")]

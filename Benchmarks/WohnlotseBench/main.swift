@@ -1,1 +1,14 @@
-@main struct WohnlotseBench { static func main() { print("no benchmarks yet") } }
+// Release-mode benchmarks: `swift run -c release WohnlotseBench <benchmark> [options]`.
+// Each benchmark lives in its own file; add one `case` line per benchmark.
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "assignment": AssignmentBenchmark.run(Array(arguments.dropFirst()))
+case "import-parse": ImportBenchmark.run(arguments: Array(arguments.dropFirst()))
+default:
+    print("""
+        usage: WohnlotseBench <benchmark> [options]
+        benchmarks:
+          assignment     [--households 2000 --listings 20000 --density 0.10 --seed 1]
+          import-parse   [--listings 100000] [--engine fast|xmlparser|both] [--keep]
+        """)
+}

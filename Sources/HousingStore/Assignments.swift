@@ -25,13 +25,13 @@ extension AppDatabase {
         return CaseAccess(coachID: household.coachID, sharedWith: shared, inReview: try isInReview(id, db))
     }
 
-    /// Whether a suggestion for the household is waiting for the job centre's cost decision.
-    ///
-    /// The matching engine's review owns this fact; until its tables exist no household is in review,
-    /// so the job centre sees no household at all. When `v3-matching` lands, answer it here, e.g.
-    /// `SELECT EXISTS (SELECT 1 FROM suggestion WHERE householdId = ? AND status = 'in-review')`.
+    /// Whether a suggestion for the household is before the job centre: submitted for its cost
+    /// decision, or decided by it (the review queue shows those too).
     func isInReview(_ household: Household.ID, _ db: Database) throws -> Bool {
-        false
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM suggestion WHERE householdId = ? AND state IN ('submitted', 'approved', 'rejected'))",
+            arguments: [household]) ?? false
     }
 
     /// Refuses unless `actor` may do `permission` on `household`, counting shared coaches.

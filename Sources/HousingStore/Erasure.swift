@@ -77,7 +77,9 @@ extension AppDatabase {
     /// adding one is one line here. A table missing from the database is skipped. The tables above
     /// (members, anchors, visits, attendance, stage notes, sharing) are handled by `anonymise`.
     static let erasedTables: [String] = [
-        // "suggestion",  — once the matching tables (v3-matching) exist
+        // Suggested flats with their explanations (which name the household's places) and their review
+        // events (with free-text notes, deleted with them).
+        "suggestion"
     ]
 
     func isErased(_ household: Household, _ db: Database) throws -> Bool {

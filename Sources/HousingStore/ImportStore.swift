@@ -147,6 +147,11 @@ public final class ImportSession {
         }
     }
 
+    /// Listings of this source that are active or reserved now.
+    public func activeCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source]) ?? 0
+    }
+
     /// The source withdrew a listing (OpenImmo DELETE).
     public func markGone(externalID: String) throws {
         try db.cachedStatement(sql: "UPDATE listing SET status = 'gone' WHERE source = ? AND externalId = ? AND status != 'gone'")

@@ -101,8 +101,11 @@ public struct PrivacyExport: Codable, Sendable {
             WHERE m.householdId = ? ORDER BY s.date, s.startTime, a.memberId
             """),
         Table("householdCoach", "SELECT * FROM householdCoach WHERE householdId = ? ORDER BY coachId"),
+        Table("suggestion", "SELECT * FROM suggestion WHERE householdId = ? ORDER BY id"),
+        Table(
+            "suggestionEvent",
+            "SELECT e.* FROM suggestionEvent e JOIN suggestion s ON s.id = e.suggestionId WHERE s.householdId = ? ORDER BY e.id"),
         Table("auditLog", "SELECT * FROM auditLog WHERE householdId = ? ORDER BY id"),
-        // When the matching tables exist: Table("suggestion", "SELECT * FROM suggestion WHERE householdId = ? ORDER BY id"),
     ]
 }
 

@@ -252,6 +252,56 @@ enum Schema {
             try db.create(index: "listing_on_duplicate_key", on: "listing", columns: ["postalCode", "rooms"])
             try db.create(index: "listing_on_landlord", on: "listing", columns: ["landlordId"])
         }
+        migrator.registerMigration("v3-matching") { db in
+            // One matching run: its parameters, counts and time taken.
+            try db.create(table: "matchRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .text).notNull()
+                t.column("finishedAt", .text).notNull()
+                t.column("date", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("parameters", .text).notNull()
+                t.column("households", .integer).notNull()
+                t.column("listings", .integer).notNull()
+                t.column("pairsConsidered", .integer).notNull()
+                t.column("feasiblePairs", .integer).notNull()
+                t.column("suggestions", .integer).notNull()
+                t.column("assigned", .integer).notNull()
+                t.column("milliseconds", .integer).notNull()
+            }
+            try db.create(table: "suggestion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("matchRun", onDelete: .cascade).notNull()
+                t.belongsTo("household", onDelete: .cascade).notNull()
+                t.belongsTo("listing", onDelete: .cascade).notNull()
+                t.column("rank", .integer).notNull().check { $0 >= 1 }
+                t.column("score", .double).notNull().check { $0 >= 0 && $0 <= 1 }
+                t.column("priority", .double).notNull()
+                t.column("assigned", .boolean).notNull()
+                t.column("state", .text).notNull().check {
+                    ["suggested", "presented", "submitted", "approved", "rejected", "applied", "viewing", "contract-signed",
+                     "moved-in", "declined-by-household", "declined-by-landlord", "withdrawn"].contains($0)
+                }
+                t.column("stateDate", .text).notNull()
+                t.column("costVerdict", .text)
+                t.column("grossColdRentCents", .integer).notNull()
+                t.column("limitCents", .integer)
+                t.column("explanation", .text).notNull()
+                t.uniqueKey(["matchRunId", "householdId", "listingId"])
+            }
+            try db.create(index: "suggestion_on_household_state", on: "suggestion", columns: ["householdId", "state"])
+            try db.create(index: "suggestion_on_state", on: "suggestion", columns: ["state", "stateDate"])
+            try db.create(table: "suggestionEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("suggestion", onDelete: .cascade).notNull()
+                t.column("fromState", .text)
+                t.column("toState", .text).notNull()
+                t.column("date", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("reason", .text)
+                t.column("note", .text)
+            }
+        }
         migrator.registerMigration("v4-privacy") { db in
             // Case sharing: further coaches an admin assigned to a household besides its coach in charge.
             try db.create(table: "householdCoach") { t in

@@ -18,11 +18,14 @@ public struct RuleBook: Sendable {
     /// Heating thresholds, oldest first.
     public let heatingRules: [HeatingRules]
     public let wbsNorms: WBSNorms
+    /// Matching weights and travel model (`matching.yaml`, or built-in defaults when absent).
+    public let matching: MatchingRules
 
     public static let gazetteerFile = "gazetteer-ploen.csv"
     public static let costLimitsFolder = "cost-limits"
     public static let heatingFolder = "heating"
     public static let wbsFile = "wbs-norms.yaml"
+    public static let matchingFile = "matching.yaml"
 
     /// Reads and checks every rules file in `directory`.
     ///
@@ -154,10 +157,18 @@ public struct RuleBook: Sendable {
             problems += file.problems
         }
 
+        // Matching weights (optional file).
+        var matching = MatchingRules.standard
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(matchingFile).path), let content = text(matchingFile) {
+            let file = YAMLFile(displayName: "\(root)/\(matchingFile)")
+            if let rules = MatchingRulesReader.read(text: content, file: file) { matching = rules }
+            problems += file.problems
+        }
+
         guard problems.isEmpty, let wbs else { return (nil, problems) }
         let book = RuleBook(
             gazetteer: gazetteer, costTables: tables.sorted { $0.validFrom < $1.validFrom },
-            heatingRules: heating.map(\.0).sorted { $0.validFrom < $1.validFrom }, wbsNorms: wbs)
+            heatingRules: heating.map(\.0).sorted { $0.validFrom < $1.validFrom }, wbsNorms: wbs, matching: matching)
         return (book, [])
     }
 

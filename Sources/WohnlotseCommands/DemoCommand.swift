@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import HousingDomain
 import HousingStore
+import ListingImport
+import Matching
+import RuleBook
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +18,8 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "The listing sources to import.") var sources = "Imports/sources.yaml"
+    @Option(help: "Cases whose assigned flat is explained in full.") var explained = ["PLÖ-2026-003", "PLÖ-2026-004"]
 
     /// The first admin of a demo database; its presence marks a file as safe to replace.
     static let demoAdmin = "demo"
@@ -32,13 +37,48 @@ struct DemoCommand: AsyncParsableCommand {
         let today = global.today
         let seeded = try DemoData.seed(db, today: today)
         print("Demo database \(path) (today is \(today.iso)): \(seeded.households) households, \(seeded.members) people, \(seeded.listings) listings, \(seeded.landlords) landlords.")
+        // The daily job: import the sample feeds, then match.
+        let admin = try db.actor(named: Self.demoAdmin, command: "demo")
+        let book = try global.ruleBook()
+        if FileManager.default.fileExists(atPath: sources) {
+            let configs: [SourceConfig]
+            do { configs = try ImportSources.load(from: URL(fileURLWithPath: sources)) } catch { throw CommandFailure(description: "\(error)") }
+            let reports = try await ImportJob.perform(db: db, actor: admin, book: book, sources: configs, global: global)
+            print("\nImport of \(sources):")
+            for report in reports {
+                print("  " + (report.succeeded ? ImportReportText.line(report.run) : "FAILED \(report.source): \(report.run.error ?? "")"))
+            }
+        } else {
+            print("\n(\(sources) not found: no feeds imported)")
+        }
+        let (run, outcome, input) = try MatchJob.perform(db: db, actor: admin, book: book, rules: book.matching, on: today)
+        print("\nMatching run \(run.id): \(run.households) households × \(run.listings) listings, \(run.feasiblePairs) feasible pairs, \(run.suggestions) suggestions, \(run.assigned) flats assigned (\(run.milliseconds) ms).")
+        let stored = try db.suggestions(runID: run.id, by: admin)
+        for reference in explained {
+            guard let assigned = stored.first(where: { $0.householdReference == reference && $0.assigned }) else {
+                print("\n\(reference): no flat assigned in this run")
+                continue
+            }
+            let explanation = try decodeExplanation(assigned)
+            print("\n" + ExplanationText.render(assigned, explanation, listing: try? db.listing(assigned.listingID, by: admin), redacted: false), terminator: "")
+        }
+        let unassigned = outcome.results.filter { $0.assigned == nil }.map { input.households[$0.household].household.referenceCode }
+        if !unassigned.isEmpty { print("\nNo flat this time for: \(unassigned.joined(separator: ", "))") }
+
         let coach = try db.actor(named: "mkoch", command: "demo")
         let agenda = try db.agenda(for: nil, today: today, horizonDays: 14, by: coach)
         print("\nAgenda of mkoch: \(agenda.followUps.count) follow-ups due, \(agenda.deadlines.count) deadlines within 14 days, \(agenda.sessions.count) course sessions, \(agenda.certificates.count) certificates just earned.")
         for d in agenda.deadlines.prefix(5) {
             print("  deadline \(d.deadline.iso) (\(d.daysLeft) d): \(d.householdReference), \(d.stage.rawValue)")
         }
-        print("\nTry: WOHNLOTSE_USER=mkoch wohnlotse agenda   ·   wohnlotse household show PLÖ-2026-003 --as mkoch")
+        print("""
+
+            Explore (demo users: demo = admin, mkoch and tberg = coaches, jc-preetz = job centre):
+              wohnlotse match list --as mkoch                   wohnlotse match explain ID --as mkoch
+              wohnlotse agenda --as mkoch                       wohnlotse household show PLÖ-2026-003 --as mkoch
+              wohnlotse match move ID present --as mkoch        wohnlotse match move ID submit --as mkoch
+              wohnlotse match review --as jc-preetz             wohnlotse match approve ID --as jc-preetz
+            """)
     }
 }
 

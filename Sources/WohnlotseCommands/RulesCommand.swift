@@ -115,12 +115,21 @@ public struct RulesCommand: ParsableCommand {
                 The verdict comes first, then the numbers that led to it.
                 """)
 
+        @OptionGroup var global: GlobalOptions
         @OptionGroup var costs: CostOptions
 
         public init() {}
 
         public func run() throws {
-            let book = try RulesDirectory.load(option: costs.rules)
+            let book = try RulesDirectory.load(option: global.rules)
+            let date = costs.date ?? global.today
+            if let householdKey = costs.household, let listingID = costs.listing {
+                let (db, actor) = try global.session("rules check")
+                let detail = try db.householdDetail(householdKey, by: actor)
+                let listing = try db.listing(Listing.ID(listingID), by: actor)
+                try report(try Self.judge(book: book, listing: listing, members: detail.members, on: date))
+                return
+            }
             let key: MunicipalityKey
             if let municipality = costs.municipalityKey {
                 key = municipality
@@ -133,7 +142,6 @@ public struct RulesCommand: ParsableCommand {
             } else {
                 throw ValidationError("give --municipality AGS, or --postal-code and --place")
             }
-            let date = costs.date ?? CalendarDate.today()
             let costCase = try costs.costCase(municipality: key)
             let judgement: CostJudgement
             do {
@@ -141,7 +149,26 @@ public struct RulesCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(description: error.description)
             }
-            if costs.json {
+            try report(judgement)
+        }
+
+        /// Judges a stored listing for a stored household's members.
+        static func judge(book: RuleBook, listing: Listing, members: [Member], on date: CalendarDate) throws -> CostJudgement {
+            let costCase: CostCase
+            do {
+                costCase = try CostCase(listing: listing, members: members, on: date)
+            } catch {
+                throw CommandFailure(description: error.description)
+            }
+            do {
+                return try book.judge(costCase, on: date)
+            } catch {
+                throw CommandFailure(description: error.description)
+            }
+        }
+
+        private func report(_ judgement: CostJudgement) throws {
+            if global.json {
                 print(try encode(judgement))
             } else {
                 print(CostJudgementReport.render(judgement), terminator: "")
@@ -152,8 +179,14 @@ public struct RulesCommand: ParsableCommand {
 
 /// The cost flags of `rules check`, reusable by commands that judge a stored household and listing.
 public struct CostOptions: ParsableArguments {
+    @Option(help: "A stored household (reference code or id), with --listing: judge that flat for that household.")
+    var household: String?
+
+    @Option(help: "A stored listing id, with --household.")
+    var listing: Int64?
+
     @Option(help: "Persons in the household.")
-    var size: Int
+    var size: Int?
 
     @Option(help: "Municipality key (AGS) of the flat, e.g. 01057057 for Plön.")
     var municipality: String?
@@ -165,13 +198,13 @@ public struct CostOptions: ParsableArguments {
     var place: String?
 
     @Option(help: "Nettokaltmiete in euros per month.")
-    var rent: String
+    var rent: String?
 
     @Option(help: "Kalte Betriebskosten in euros per month.")
-    var operating: String
+    var operating: String?
 
     @Option(help: "Living area in m².")
-    var area: Double
+    var area: Double?
 
     @Option(help: "Heizkosten in euros per month.")
     var heating: String?
@@ -191,19 +224,30 @@ public struct CostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The day to judge on, YYYY-MM-DD (default: today).", valueName: "date"))
     var on: String?
 
-    @Option(help: ArgumentHelp("The rules directory (default: $WOHNLOTSE_RULES, else ./Rules).", valueName: "dir"))
-    var rules: String?
-
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
-
     public init() {}
+
+    /// Whether the flat and household come from the database.
+    var fromStore: Bool { household != nil || listing != nil }
 
     var municipalityKey: MunicipalityKey? { municipality.flatMap(MunicipalityKey.init) }
     var postalCodeValue: PostalCode? { postalCode.flatMap(PostalCode.init) }
     var date: CalendarDate? { on.flatMap(CalendarDate.init(iso:)) }
 
     public func validate() throws {
+        if let on, CalendarDate(iso: on) == nil {
+            throw ValidationError("--on '\(on)' is not a date: write YYYY-MM-DD, e.g. 2026-03-01")
+        }
+        if fromStore {
+            guard household != nil, listing != nil else { throw ValidationError("give both --household and --listing") }
+            let quick = [size.map(String.init), municipality, postalCode, place, rent, operating, area.map { String($0) }, heating, ages, deposit]
+            guard quick.allSatisfy({ $0 == nil }) else {
+                throw ValidationError("with --household and --listing the sizes and costs come from the database: leave out --size, --rent, --operating, --area and the like")
+            }
+            return
+        }
+        guard let size, let rent, let operating, let area else {
+            throw ValidationError("give --size, --rent, --operating and --area (and --municipality or --postal-code with --place), or --household and --listing")
+        }
         guard (1...20).contains(size) else { throw ValidationError("--size \(size): give 1 to 20 persons") }
         if let municipality {
             guard MunicipalityKey(municipality) != nil else {
@@ -261,7 +305,10 @@ public struct CostOptions: ParsableArguments {
 
     /// The case to judge, for the flat in `municipality`. Call after `validate()`.
     public func costCase(municipality: MunicipalityKey) throws -> CostCase {
-        CostCase(
+        guard let size, let rent, let operating, let area else {
+            throw ValidationError("give --size, --rent, --operating and --area")
+        }
+        return CostCase(
             householdSize: size, memberAges: try memberAges(), municipality: municipality,
             netColdRent: try amount(rent, flag: "--rent", allowZero: false),
             operatingCosts: try amount(operating, flag: "--operating", allowZero: true),

@@ -9,8 +9,8 @@ public struct Wohnlotse: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, HouseholdCommand.self, MemberCommand.self, AnchorCommand.self, VisitCommand.self,
             AgendaCommand.self, LandlordCommand.self, ListingCommand.self, CourseCommand.self, UserCommand.self,
-            AuditCommand.self, PrivacyCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, RulesCommand.self,
-            AboutCommand.self,
+            AuditCommand.self, PrivacyCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, ImportCommand.self,
+            MatchCommand.self, RulesCommand.self, AboutCommand.self,
         ]
     )
 

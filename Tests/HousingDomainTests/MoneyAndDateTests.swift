@@ -152,3 +152,29 @@ import Testing
         #expect(full.earnedOn == d("2026-03-08"))
     }
 }
+
+@Suite struct SuggestionStateTests {
+    static let allowed: Set<String> = [
+        "suggested>presented", "suggested>declined-by-household", "suggested>withdrawn",
+        "presented>submitted", "presented>declined-by-household", "presented>declined-by-landlord",
+        "submitted>approved", "submitted>rejected", "submitted>declined-by-household", "submitted>declined-by-landlord",
+        "approved>applied", "approved>declined-by-household", "approved>declined-by-landlord",
+        "applied>viewing", "applied>declined-by-household", "applied>declined-by-landlord",
+        "viewing>contract-signed", "viewing>declined-by-household", "viewing>declined-by-landlord",
+        "contract-signed>moved-in",
+    ]
+
+    /// Every pair of states: exactly the workflow's moves are allowed; every other one is refused.
+    @Test(arguments: SuggestionState.allCases)
+    func allowsExactlyTheReviewMoves(from: SuggestionState) {
+        for to in SuggestionState.allCases {
+            #expect(from.canMove(to: to) == Self.allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) -> \(to)")
+        }
+    }
+
+    @Test func onlyTheJobCentreDecides() {
+        #expect(SuggestionState.approved.requiredRole == .jobcentre)
+        #expect(SuggestionState.rejected.requiredRole == .jobcentre)
+        #expect(SuggestionState.allCases.filter { $0.requiredRole != nil }.count == 2)
+    }
+}

@@ -371,7 +371,9 @@ func refusal(_ body: () throws -> Void) -> String? {
         #expect(export.tables["attendance"]?.count == 1)
         #expect(export.certificates.map(\.state.isEarned) == [true])
         #expect(export.tables["auditLog"]?.isEmpty == false)
-        #expect(export.tables.keys.sorted() == ["anchor", "attendance", "auditLog", "householdCoach", "member", "stageChange", "visit"])
+        #expect(export.tables.keys.sorted() == [
+            "anchor", "attendance", "auditLog", "householdCoach", "member", "stageChange", "suggestion", "suggestionEvent", "visit",
+        ])
     }
 }
 
@@ -674,6 +676,65 @@ final class WriterProgress: @unchecked Sendable {
         #expect(try Data(contentsOf: URL(fileURLWithPath: live + ".before-restore")) == Data(repeating: 0x42, count: 8192))
         #expect(throws: OperationsError.previousRestoreKept(path: live + ".before-restore")) {
             _ = try AppDatabase.restore(from: backup, to: live, actorName: "admin")
+        }
+    }
+}
+
+/// Suggested flats are about a household too: the job centre's access, the export and the erasure.
+@Suite struct SuggestionPrivacyTests {
+    /// A household with one suggestion, moved to `submitted` with a coach's note.
+    func submitted(_ f: PrivacyFixture) throws -> Int64 {
+        let h = try f.household("A-1", given: "Amal", family: "Haddad", note: "n")
+        let listing = try f.db.createListing(
+            Listing(source: "manual", externalID: "", address: Address(postalCode: PostalCode("24306"), place: "Plön"), rooms: 2, livingArea: 55,
+                netColdRent: Money(euros: 400), operatingCosts: Money(euros: 80), firstSeen: f.today, lastSeen: f.today),
+            by: f.coach)
+        let run = try f.db.saveMatchRun(
+            date: f.today, startedAt: "2026-03-01T08:00:00Z", parameters: "{}", households: 1, listings: 1, pairsConsidered: 1, feasiblePairs: 1,
+            milliseconds: 1,
+            suggestions: [NewSuggestion(
+                householdID: try #require(h.id), listingID: try #require(listing.id), rank: 1, score: 0.9, priority: 1, assigned: true,
+                costVerdict: "appropriate", grossColdRent: Money(euros: 480), limit: Money(euros: 500),
+                explanationJSON: #"{"commute":"Bäckerei Haddad 3 km"}"#)],
+            by: f.coach)
+        let id = try #require(try f.db.suggestions(runID: run.id, by: f.coach).first?.id)
+        _ = try f.db.moveSuggestion(id, to: .presented, on: f.today, by: f.coach)
+        _ = try f.db.moveSuggestion(id, to: .submitted, on: f.today, note: "Haddad prefers the ground floor", by: f.coach)
+        return id
+    }
+
+    @Test func theJobCentreMayDecideOnlyWhileASuggestionIsInReview() throws {
+        let f = try PrivacyFixture()
+        try f.household("B-1", given: "Yusuf", family: "Rahimi", note: "m")
+        _ = try submitted(f)
+        func decide(_ key: String, _ actor: Actor) -> String {
+            do {
+                return try f.db.writer.read { db in try f.db.requireCostDecision(key, by: actor, db).referenceCode }
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(decide("A-1", f.jobcentre) == "A-1")
+        #expect(decide("B-1", f.jobcentre).contains("jc (jobcentre) may not see the cost decision for this household"))
+        #expect(decide("A-1", f.otherCoach).contains("tberg (coach) may not"))
+        #expect(decide("A-1", f.coach) == "A-1")
+        #expect(throws: StoreError.self) { _ = try f.db.householdDetail("A-1", by: f.jobcentre) }
+    }
+
+    @Test func exportAndErasureCoverSuggestions() throws {
+        let f = try PrivacyFixture(inFile: true)
+        let path = try #require(f.path)
+        _ = try submitted(f)
+        let export = try f.db.privacyExport("A-1", by: f.admin)
+        #expect(export.tables["suggestion"]?.count == 1)
+        #expect(export.tables["suggestionEvent"]?.contains { $0["note"] == .text("Haddad prefers the ground floor") } == true)
+
+        let (report, _) = try f.db.eraseHousehold("A-1", confirmation: "A-1", today: f.today, by: f.admin)
+        #expect(report.removed.otherRows == ["suggestion": 1])
+        #expect(try f.rows("SELECT * FROM suggestionEvent").isEmpty, "events go with their suggestion")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + (FileManager.default.contents(atPath: path + "-wal") ?? Data())
+        for secret in ["Haddad", "ground floor", "Bäckerei"] {
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' survives")
         }
     }
 }

@@ -106,6 +106,27 @@ func coachRunner() throws -> CLIRunner {
         #expect(try cli.ok(["agenda"]).stdout.contains("Certificates earned (1)"))
     }
 
+    /// The clerk's question for a stored case: a 3-person household, a flat in Preetz (region II,
+    /// limit 570.00 €): 450.00 + 120.01 = 570.01 € is one cent over.
+    @Test func rulesCheckJudgesAStoredHouseholdAndListing() throws {
+        let cli = try coachRunner()
+        try cli.ok(["household", "add", "--ref", "R-1"])
+        for (given, born) in [("A", "1990-01-01"), ("B", "1992-02-02"), ("C", "2020-03-03")] {
+            try cli.ok(["member", "add", "--household", "R-1", "--given", given, "--family", "X", "--born", born, "--role", "other-relative"])
+        }
+        try cli.ok(["listing", "add", "--postal-code", "24211", "--place", "Preetz", "--rooms", "3", "--area", "70", "--rent", "450", "--operating", "120.01"])
+        let over = try cli.run(["rules", "check", "--household", "R-1", "--listing", "1", "--on", "2026-03-01"])
+        #expect(over.status == 0)
+        #expect(over.stdout.hasPrefix("NOT APPROPRIATE — 0.01 € over the limit"), "\(over.stdout)")
+        #expect(over.stdout.contains("Vergleichsraum II West"))
+        try cli.ok(["listing", "edit", "1", "--operating", "120"])
+        let exact = try cli.ok(["rules", "check", "--household", "R-1", "--listing", "1", "--on", "2026-03-01", "--json"])
+        #expect(exact.stdout.contains("\"verdict\" : \"appropriate\""))
+        #expect(exact.stdout.contains("\"headroom\" : \"0.00\""), "\(exact.stdout)")
+        let mixed = try cli.run(["rules", "check", "--household", "R-1", "--listing", "1", "--size", "3"])
+        #expect(mixed.status == 64)
+    }
+
     @Test func helpNamesEveryCommandFamily() throws {
         let cli = try CLIRunner()
         let help = try cli.ok(["--help"])

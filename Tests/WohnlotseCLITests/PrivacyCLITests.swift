@@ -202,7 +202,7 @@ extension CLIRunner {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["format"] as? String == "wohnlotse-privacy-export/1")
         let tables = try #require(object["tables"] as? [String: [[String: Any]]])
-        #expect(Set(tables.keys) == ["member", "anchor", "stageChange", "visit", "attendance", "householdCoach", "auditLog"])
+        #expect(Set(tables.keys) == ["member", "anchor", "stageChange", "visit", "attendance", "householdCoach", "suggestion", "suggestionEvent", "auditLog"])
         for mine in Secrets.all.filter({ $0 != "plö-2026-014" }) + ["Wohnschule"] { #expect(text.contains(mine), "missing \(mine)") }
         for theirs in ["Yusuf", "Rahimi", "PLÖ-2026-099", "Baugenossenschaft"] { #expect(!text.contains(theirs), "holds \(theirs)") }
         #expect(try cli.run(["privacy", "export", Secrets.reference, "--output", "export.json", "--as", "admin"]).status == 1, "never overwrites")
