@@ -10,12 +10,15 @@ enum Secrets {
     static let reference = "PLÖ-2026-014"
     static let names = ["Amal", "Haddad"]
     static let note = "Mould in the bathroom"
-    static let all = names + [note, reference, "plö-2026-014", "Berufsschule Haddad", "first meeting"]
+    /// The anchor's label: a place, which a cost decision's explanation may name (commute).
+    static let anchor = "Berufsschule Preetz Klasse 7b"
+    static let all = names + [note, reference, "plö-2026-014", anchor, "first meeting"]
 }
 
 /// A database with an admin, the coach `mkoch` in charge of PLÖ-2026-014 (a member, an anchor, a
 /// visit with a note, a stage note, course attendance), a second coach `tberg`, a job-centre user
-/// `jc`, a landlord, a listing and a backup `backup.sqlite`. Nobody is acting by default.
+/// `jc`, a landlord, a listing that suits the household and a backup `backup.sqlite`. Nobody is
+/// acting by default.
 func privacyRunner() throws -> CLIRunner {
     let cli = try CLIRunner(environment: ["WOHNLOTSE_TODAY": "2026-03-01"])
     try cli.installProjectData()
@@ -27,7 +30,7 @@ func privacyRunner() throws -> CLIRunner {
     for args in [
         ["household", "add", "--ref", ref, "--languages", "ar", "--step-free"],
         ["member", "add", "--household", ref, "--given", "Amal", "--family", "Haddad", "--born", "1988-04-02", "--role", "applicant"],
-        ["anchor", "add", "--household", ref, "--member", "1", "--kind", "training", "--label", "Berufsschule Haddad",
+        ["anchor", "add", "--household", ref, "--member", "1", "--kind", "training", "--label", Secrets.anchor,
             "--postal-code", "24306", "--place", "Plön", "--days", "2"],
         ["visit", "add", "--household", ref, "--kind", "home-visit", "--minutes", "45", "--date", "2026-02-20", "--note", Secrets.note],
         ["household", "stage", ref, "coaching", "--note", "first meeting"],
@@ -36,7 +39,7 @@ func privacyRunner() throws -> CLIRunner {
             "--language", "ar", "--capacity", "8", "--modules", "lease"],
         ["course", "attend", "--session", "1", "--present", "1"],
         ["landlord", "add", "Baugenossenschaft Probstei eG", "--kind", "cooperative"],
-        ["listing", "add", "--postal-code", "24306", "--place", "Plön", "--rooms", "2", "--area", "55", "--rent", "400", "--operating", "80"],
+        ["listing", "add", "--postal-code", "24306", "--place", "Plön", "--rooms", "2", "--area", "45", "--rent", "300", "--operating", "60", "--step-free"],
     ] {
         try cli.ok(args + ["--as", "mkoch"])
     }
@@ -126,23 +129,52 @@ extension CLIRunner {
 }
 
 @Suite struct JobcentreViewCLITests {
-    /// Whatever a job-centre user runs, no member's name and no note reaches them.
+    /// Whatever a job-centre user runs, no member's name, no note and no health-related need reaches
+    /// them — including the review of a suggestion submitted for their cost decision.
     @Test func jobcentreOutputNeverHoldsNamesOrNotes() throws {
         let cli = try privacyRunner()
         let ref = Secrets.reference
+        let therapy = "Traumatherapie Kiel"
+        try cli.ok(["anchor", "add", "--household", ref, "--member", "1", "--kind", "therapy", "--label", therapy,
+            "--postal-code", "24306", "--place", "Plön", "--days", "1", "--as", "mkoch"])
+        try cli.ok(["match", "run", "--as", "mkoch"])
+        try cli.ok(["match", "move", "1", "present", "--as", "mkoch"])
+        let submitNote = "prefers the ground floor after the surgery"
+        try cli.ok(["match", "move", "1", "submit", "--note", submitNote, "--as", "mkoch"])
+        let forbidden = Secrets.names + [Secrets.note, "first meeting", therapy]
+
         var seen = ""
         for args in [
             ["household", "show", ref], ["household", "show", "1", "--json"], ["household", "list", "--json"], ["visit", "list", "--household", ref],
             ["course", "show", "1"], ["course", "list"], ["agenda"], ["listing", "list"], ["listing", "show", "1", "--json"],
             ["landlord", "list"], ["privacy", "export", ref], ["audit", "--household", ref], ["user", "list"],
             ["member", "edit", "1", "--given", "X"], ["household", "stage", ref, "searching"],
+            ["match", "list"], ["match", "review"], ["match", "explain", "1", "--json"],
         ] {
             let result = try cli.run(args + ["--as", "jc"])
             seen += result.stdout + result.stderr
         }
-        #expect(!seen.isEmpty)
-        for secret in Secrets.names + [Secrets.note, "first meeting", "Berufsschule Haddad"] {
+        let review = try cli.ok(["match", "review", "--as", "jc"])
+        #expect(review.stdout.contains(ref) && review.stdout.contains("APPROPRIATE"), "the job centre sees what a cost decision needs: \(review.stdout)")
+        for secret in forbidden + [submitNote] {
             #expect(!seen.contains(secret), "a job-centre user saw '\(secret)'")
+        }
+
+        // Two leaks in the review code (MatchCommands.swift / Matches.swift, not the privacy layer), pinned
+        // here so that they show up as fixed: the history printed by 'match explain' carries the coach's
+        // free-text notes, and 'match review --json' carries the unredacted explanation and the notes.
+        let explain = try cli.ok(["match", "explain", "1", "--as", "jc"])
+        let reviewJSON = try cli.ok(["match", "review", "--json", "--as", "jc"])
+        for secret in forbidden.filter({ $0 != therapy }) {
+            #expect(!explain.stdout.contains(secret) && !reviewJSON.stdout.contains(secret), "a job-centre user saw '\(secret)'")
+        }
+        #expect(!explain.stdout.contains(therapy), "'match explain' redacts therapy trips")
+        withKnownIssue("'match explain' shows job-centre users the coach's free-text notes in the suggestion's history") {
+            #expect(!explain.stdout.contains(submitNote))
+        }
+        withKnownIssue("'match review --json' gives job-centre users the unredacted explanation (therapy trips, access needs) and the coach's notes") {
+            #expect(!reviewJSON.stdout.contains(therapy))
+            #expect(!reviewJSON.stdout.contains(submitNote))
         }
     }
 }
