@@ -18,4 +18,5 @@ release:
 	swift build -c release --product wohnlotse
 
 bench:
-	swift run -c release WohnlotseBench all
+	swift run -c release WohnlotseBench assignment
+	swift run -c release WohnlotseBench import-parse
