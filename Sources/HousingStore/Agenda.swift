@@ -57,7 +57,7 @@ extension AppDatabase {
             }
             let coach = try User.fetchOne(db, key: coachID.rawValue)?.name ?? ""
             let horizon = today.adding(days: horizonDays)
-            let households = try Household.all().assigned(to: coachID).fetchAll(db)
+            let households = try Household.all().visible(toCoach: coachID).fetchAll(db)
             let byID = Dictionary(uniqueKeysWithValues: households.compactMap { h in h.id.map { ($0, h) } })
 
             var followUps: [Agenda.FollowUp] = []

@@ -91,7 +91,7 @@ extension AppDatabase {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
             var request = Household.filter([Stage.coaching.rawValue, Stage.searching.rawValue, Stage.viewing.rawValue].contains(Column("stage")))
-            if actor.role == .coach { request = request.assigned(to: actor.userID) }
+            if actor.role == .coach { request = request.visible(toCoach: actor.userID) }
             let households = try request.order(Column("id")).fetchAll(db)
             let ids = households.compactMap(\.id?.rawValue)
             let members = Dictionary(grouping: try Member.filter(ids.contains(Column("householdId"))).order(Column("id")).fetchAll(db), by: \.householdID)
@@ -209,7 +209,9 @@ extension AppDatabase {
                 clauses.append("s.householdId = ?")
                 args.append(h.id?.rawValue ?? 0)
             } else if actor.role == .coach {
-                clauses.append("h.coachId = ?")
+                // The coach's own cases and the ones an admin shared with them.
+                clauses.append("(h.coachId = ? OR h.id IN (SELECT householdId FROM householdCoach WHERE coachId = ?))")
+                args.append(actor.userID.rawValue)
                 args.append(actor.userID.rawValue)
             }
             if let runID {

@@ -184,7 +184,7 @@ struct MatchCommand: ParsableCommand {
         func run() throws {
             let (db, actor) = try global.session("match review")
             let queue = try db.reviewQueue(today: global.today, includeDecided: all, by: actor)
-            try global.emit(queue) {
+            try global.emit(queue.map(ReviewItemJSON.init)) {
                 print(Output.table(["id", "KdU verdict", "limit", "Bruttokalt", "headroom", "heating", "case", "persons", "ages", "benefit", "flat", "waiting since", "state"], queue.map { v in
                     let s = v.suggestion
                     let e = try? decodeExplanation(s)
@@ -257,6 +257,41 @@ func decodeExplanation(_ record: SuggestionRecord) throws -> MatchExplanation {
     try JSONDecoder().decode(MatchExplanation.self, from: Data(record.explanationJSON.utf8))
 }
 
+/// One entry of the job centre's queue as `--json` prints it: only what a cost decision needs,
+/// the explanation redacted, the coaches' notes left out.
+struct ReviewItemJSON: Encodable {
+    var id: Int64
+    var household: String
+    var householdSize: Int
+    var ages: [Int]
+    var benefitType: BenefitType
+    var listing: Listing
+    var state: SuggestionState
+    var waitingSince: CalendarDate
+    var costVerdict: String?
+    var grossColdRent: Money
+    var limit: Money?
+    var explanation: MatchExplanation?
+    var history: [SuggestionEvent]
+
+    init(_ v: CostDecisionView) {
+        let s = v.suggestion
+        id = s.id
+        household = s.householdReference
+        householdSize = v.householdSize
+        ages = v.ages
+        benefitType = v.benefitType
+        listing = v.listing
+        state = s.state
+        waitingSince = v.waitingSince
+        costVerdict = s.costVerdict
+        grossColdRent = s.grossColdRent
+        limit = s.limit
+        explanation = (try? decodeExplanation(s))?.redactedForJobcentre()
+        history = ExplanationText.redactedEvents(s.events)
+    }
+}
+
 /// A suggestion as `--json` prints it (the explanation decoded, not a string).
 struct SuggestionJSON: Encodable {
     var id: Int64
@@ -326,10 +361,21 @@ enum ExplanationText {
             out += "Flat: \(Output.rooms(l.rooms)) room(s), \(Output.area(l.livingArea)), \(l.address.oneLine)\(l.floor.map { ", floor \($0)" } ?? "") — \(l.source)/\(l.externalID)\n"
         }
         out += body(shown, redacted: redacted)
-        if !s.events.isEmpty {
-            out += "\nHistory:\n" + s.events.map { "  \($0.date.iso)  \($0.from?.rawValue ?? "-") → \($0.to.rawValue)  by \($0.actor)\($0.reason.map { "  reason \($0.rawValue)" } ?? "")\($0.note.map { "  \($0)" } ?? "")" }.joined(separator: "\n") + "\n"
+        let events = redacted ? redactedEvents(s.events) : s.events
+        if !events.isEmpty {
+            out += "\nHistory:\n" + events.map { "  \($0.date.iso)  \($0.from?.rawValue ?? "-") → \($0.to.rawValue)  by \($0.actor)\($0.reason.map { "  reason \($0.rawValue)" } ?? "")\($0.note.map { "  \($0)" } ?? "")" }.joined(separator: "\n") + "\n"
         }
         return out
+    }
+
+    /// The history without the coaches' free-text notes; the job centre's own decisions keep theirs.
+    static func redactedEvents(_ events: [SuggestionEvent]) -> [SuggestionEvent] {
+        events.map { e in
+            guard e.to != .approved && e.to != .rejected else { return e }
+            var hidden = e
+            hidden.note = nil
+            return hidden
+        }
     }
 
     static func body(_ e: MatchExplanation, redacted: Bool) -> String {
