@@ -104,10 +104,13 @@ let reductionBudgets: [Int?] = [0, 6, nil]
             let table = InstanceFactory.small(seed: seed)
             let optimum = exhaustiveOptimum(table)
             for budget in reductionBudgets {
-                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
-                expectValidMatching(assignment, table)
-                #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
-                #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+                for transpose in [true, false] {
+                    let assignment = AssignmentSolver.maximize(
+                        table, reductionWorkLimit: budget, transposeTallTables: transpose)
+                    expectValidMatching(assignment, table)
+                    #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
+                    #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+                }
             }
         }
     }
@@ -143,7 +146,8 @@ let reductionBudgets: [Int?] = [0, 6, nil]
 @Suite struct AssignmentCertificateTests {
     /// Larger instances are proven optimal by their LP certificate (duals feasible, complementary slackness).
     @Test(arguments: [(rows: 200, columns: 2_000, density: 0.1), (rows: 300, columns: 300, density: 0.05),
-        (rows: 500, columns: 200, density: 0.2), (rows: 400, columns: 4_000, density: 0.3)])
+        (rows: 500, columns: 200, density: 0.2), (rows: 400, columns: 4_000, density: 0.3),
+        (rows: 3_000, columns: 300, density: 0.1)])
     func correlatedMarketsCarryACertificate(rows: Int, columns: Int, density: Double) {
         let table = InstanceFactory.correlated(seed: UInt64(rows * 7 + columns), rows: rows, columns: columns, density: density)
         var totals = Set<Int64>()
@@ -154,6 +158,15 @@ let reductionBudgets: [Int?] = [0, 6, nil]
             totals.insert(assignment.scaledTotal)
         }
         #expect(totals.count == 1)
+    }
+
+    @Test func transposedSolveMapsBackToTheSameOptimum() {
+        let table = InstanceFactory.correlated(seed: 5, rows: 400, columns: 60, density: 0.3)
+        let direct = AssignmentSolver.maximize(table, reductionWorkLimit: nil, transposeTallTables: false)
+        let flipped = AssignmentSolver.maximize(table, reductionWorkLimit: nil, transposeTallTables: true)
+        #expect(direct.scaledTotal == flipped.scaledTotal)
+        #expect(flipped.isOptimal(for: table))
+        #expect(abs(direct.total - flipped.total) < 1e-9)
     }
 
     @Test func certificateRejectsASuboptimalAssignment() {

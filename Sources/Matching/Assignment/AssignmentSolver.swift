@@ -44,6 +44,9 @@
 ///   so far (prices are never negative). On correlated instances this cuts a 2,000-pair row to a few dozen.
 /// - Search state is reset through a generation stamp and a list of settled columns, never by O(n + m) clears.
 ///
+/// Tables with more rows than columns are solved transposed (the problem is symmetric), so the rows
+/// inserted one by one are always the smaller side.
+///
 /// ## Complexity
 /// O(pairs) to pack, O(pairs + rows · log) amortised for the lazy sorting, and per inserted row one
 /// Dijkstra search O(E' log E') on the explored part E' of the graph; worst case
@@ -66,10 +69,35 @@ public enum AssignmentSolver {
     /// `maximize` with an explicit budget (pair visits) for the row-reduction phase; `nil` = the default
     /// `8 · (pairs + 8 · rows)`, `0` = pure shortest augmenting paths. The optimum does not depend on it
     /// (tests run all phases this way); which optimal assignment is returned may.
-    static func maximize(_ scores: SparseScores, reductionWorkLimit: Int?) -> Assignment {
-        let solver = SparseAssignmentSolver(scores)
+    ///
+    /// With more rows than columns (`transposeTallTables`, on by default) the transposed table is solved and
+    /// the result mapped back: the algorithm inserts one row at a time, so the smaller side should be the rows.
+    static func maximize(_ scores: SparseScores, reductionWorkLimit: Int?, transposeTallTables: Bool = true)
+        -> Assignment
+    {
+        guard transposeTallTables, scores.rowCount > scores.columnCount else {
+            let solver = SparseAssignmentSolver(scores)
+            solver.solve(reductionWorkLimit: reductionWorkLimit)
+            return solver.result(for: scores)
+        }
+        let transposed = scores.transposed()
+        let solver = SparseAssignmentSolver(transposed)
         solver.solve(reductionWorkLimit: reductionWorkLimit)
-        return solver.result(for: scores)
+        let flipped = solver.result(for: transposed)
+        var columnForRow = [Int32](repeating: -1, count: scores.rowCount)
+        for (column, row) in flipped.columnForRow.enumerated() where row >= 0 {
+            columnForRow[Int(row)] = Int32(truncatingIfNeeded: column)
+        }
+        var total = 0.0
+        for row in 0..<scores.rowCount where columnForRow[row] >= 0 {
+            for index in scores.rowStart[row]..<scores.rowStart[row + 1] where scores.columns[index] == columnForRow[row] {
+                total += scores.scores[index]
+                break
+            }
+        }
+        return Assignment(
+            columnForRow: columnForRow, total: total, scaledTotal: flipped.scaledTotal,
+            rowPotentials: flipped.columnPrices, columnPrices: flipped.rowPotentials)
     }
 }
 
