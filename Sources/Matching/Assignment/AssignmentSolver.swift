@@ -7,8 +7,9 @@
 ///
 /// ## Exactness
 /// Scores are converted once to integers `w_ij = ⌊s_ij · 10⁹ + ½⌋` (`scaledScore`), and the solver is
-/// exact on these integers: ties are decided by integer comparisons and index order only, so the same
-/// table always gives the same assignment. The result is optimal for the scaled scores; for the original
+/// exact on these integers: ties are decided by integer comparisons and index order only (the lower column
+/// wins a tie in every local choice), so the same table always gives the same assignment. Among several
+/// optimal assignments, which one is returned is fixed by the data but not otherwise specified. The result is optimal for the scaled scores; for the original
 /// `Double` scores it is optimal up to the rounding, i.e. within `rowCount · 5·10⁻¹⁰` of the true optimum.
 /// Pairs whose scaled score is 0 contribute nothing and are never assigned.
 ///
@@ -30,17 +31,27 @@
 ///    settled before the sink are raised by their distance slack, which keeps reduced costs non-negative
 ///    and makes the path tight.
 ///
-/// Invariant after each step (steps 1 and 2 keep it too): all inserted rows are assigned (to a column or their dummy), the duals are
-/// feasible, assigned pairs are tight (`u_i + p_c = w_ic`) and free columns have price 0. When all rows are
-/// inserted this is complementary slackness, hence the matching is optimal (`Assignment.isOptimal` checks it).
+/// *Price wars.* When flats are scarce (fewer than twice as many columns as rows) and step 2 leaves many
+/// rows free, exact bidding and long augmenting paths get slow. The solver then restarts from
+/// *approximate prices* of an ε-scaling auction (phase 0, heuristic only), re-inserts all rows exactly
+/// (steps 2–3 from those prices) and finally *repairs* columns left free with a positive price: they are
+/// inserted, as rows, into the transposed problem with the mirrored duals (the problem is symmetric in
+/// rows and columns, so the same code applies). Exactness never depends on phase 0: steps 2–3 and the
+/// repair are correct from any non-negative prices.
+///
+/// Invariant after each step (steps 1 and 2 keep it too): all inserted rows are assigned (to a column or
+/// their dummy), the duals are feasible, assigned pairs are tight (`u_i + p_c = w_ic`) and free columns have
+/// price 0 (after phase 0: once the repair is done). When all rows are inserted this is complementary
+/// slackness, hence the matching is optimal (`Assignment.isOptimal` checks it).
 /// A row that moved to its dummy can never be reached again (its dummy has no other edge), so it is final.
 ///
 /// ## Sparse-graph accelerations (all exact)
 /// - Each row's pairs are kept as one packed `UInt64` per pair (`w << 32 | ~column`) and sorted by weight
-///   descending only *lazily*: a row carries a sorted prefix that is extended by quick-selection when a scan
-///   reaches its end, so most of a dense-ish row is never sorted.
-/// - A row scan stops at the first *free* column in weight order (all later columns are free or priced,
-///   so their reduced cost can only be higher), and as soon as `w` is too small to beat the best sink found
+///   descending only *lazily*: a row carries a sorted prefix that is extended (one sampled-threshold
+///   partition pass, then a sort of the selected keys) when a scan reaches its end, so most of a dense-ish
+///   row is never sorted.
+/// - A row scan stops at the first free column of price 0 in weight order (later columns have smaller
+///   weight and non-negative price, so their reduced cost can only be higher), and as soon as `w` is too small to beat the best sink found
 ///   so far (prices are never negative). On correlated instances this cuts a 2,000-pair row to a few dozen.
 /// - Search state is reset through a generation stamp and a list of settled columns, never by O(n + m) clears.
 ///
@@ -72,32 +83,86 @@ public enum AssignmentSolver {
     ///
     /// With more rows than columns (`transposeTallTables`, on by default) the transposed table is solved and
     /// the result mapped back: the algorithm inserts one row at a time, so the smaller side should be the rows.
-    static func maximize(_ scores: SparseScores, reductionWorkLimit: Int?, transposeTallTables: Bool = true)
-        -> Assignment
-    {
-        guard transposeTallTables, scores.rowCount > scores.columnCount else {
-            let solver = SparseAssignmentSolver(scores)
-            solver.solve(reductionWorkLimit: reductionWorkLimit)
-            return solver.result(for: scores)
+    /// When the solver switches to ε-scaled prices (phase 0, see the type documentation).
+    enum PriceScaling {
+        /// Never: greedy, row reduction, shortest paths.
+        case never
+        /// In a tight market (fewer than twice as many columns as rows) if more than `max(16, rows / 100)`
+        /// rows are still free after the row reduction (a price war). Measured: 15× faster on square
+        /// instances, but several times slower when columns far outnumber rows (the repair phase then has
+        /// many priced columns to re-insert).
+        case adaptive
+        /// Always (used by tests to exercise the repair phase).
+        case always
+    }
+
+    static func maximize(
+        _ scores: SparseScores, reductionWorkLimit: Int?, transposeTallTables: Bool = true,
+        scaling: PriceScaling = .adaptive
+    ) -> Assignment {
+        let tall = transposeTallTables && scores.rowCount > scores.columnCount
+        let oriented = tall ? scores.transposed() : scores
+        let solved = solveOriented(oriented, reductionWorkLimit: reductionWorkLimit, scaling: scaling)
+        guard tall else {
+            return makeAssignment(scores, solved.columnOfRow, solved.rowPotentials, solved.prices)
         }
-        let transposed = scores.transposed()
-        let solver = SparseAssignmentSolver(transposed)
-        solver.solve(reductionWorkLimit: reductionWorkLimit)
-        let flipped = solver.result(for: transposed)
         var columnForRow = [Int32](repeating: -1, count: scores.rowCount)
-        for (column, row) in flipped.columnForRow.enumerated() where row >= 0 {
+        for (column, row) in solved.columnOfRow.enumerated() where row >= 0 {
             columnForRow[Int(row)] = Int32(truncatingIfNeeded: column)
         }
+        return makeAssignment(scores, columnForRow, solved.prices, solved.rowPotentials)
+    }
+
+    /// The phases on a table whose rows are the side inserted one by one.
+    private static func solveOriented(_ table: SparseScores, reductionWorkLimit: Int?, scaling: PriceScaling)
+        -> (columnOfRow: [Int32], rowPotentials: [Int64], prices: [Int64])
+    {
+        let solver = SparseAssignmentSolver(table)
+        if scaling != .always {
+            solver.assignGreedily()
+            solver.reduceFreeRows(reductionWorkLimit: reductionWorkLimit)
+            let stillFree = solver.freeRowCount()
+            let tight = table.columnCount < 2 * table.rowCount
+            if scaling == .never || !tight || stillFree <= max(16, table.rowCount / 100) {
+                solver.augmentFreeRows()
+                return solver.state()
+            }
+        }
+        // Price war: start over from ε-scaled prices (the current prices are a valid start).
+        solver.approximatePrices(workLimit: nil)
+        solver.reduceFreeRows(reductionWorkLimit: reductionWorkLimit)
+        solver.augmentFreeRows()
+        guard solver.hasPricedFreeColumns() else { return solver.state() }
+        // Repair: free columns with a price are inserted, as rows, into the transposed problem.
+        let first = solver.state()
+        let mirror = SparseAssignmentSolver(table.transposed())
+        mirror.loadTransposed(columnOfRow: first.columnOfRow, rowPotentials: first.rowPotentials, prices: first.prices)
+        mirror.reduceFreeRows(reductionWorkLimit: reductionWorkLimit)
+        mirror.augmentFreeRows()
+        let second = mirror.state()
+        var columnOfRow = [Int32](repeating: -1, count: table.rowCount)
+        for (column, row) in second.columnOfRow.enumerated() where row >= 0 {
+            columnOfRow[Int(row)] = Int32(truncatingIfNeeded: column)
+        }
+        return (columnOfRow, second.prices, second.rowPotentials)
+    }
+
+    /// Wraps a solved state; the totals are summed from `scores` in row order.
+    private static func makeAssignment(
+        _ scores: SparseScores, _ columnForRow: [Int32], _ rowPotentials: [Int64], _ columnPrices: [Int64]
+    ) -> Assignment {
         var total = 0.0
+        var scaledTotal: Int64 = 0
         for row in 0..<scores.rowCount where columnForRow[row] >= 0 {
             for index in scores.rowStart[row]..<scores.rowStart[row + 1] where scores.columns[index] == columnForRow[row] {
                 total += scores.scores[index]
+                scaledTotal += scaledScore(scores.scores[index])
                 break
             }
         }
         return Assignment(
-            columnForRow: columnForRow, total: total, scaledTotal: flipped.scaledTotal,
-            rowPotentials: flipped.columnPrices, columnPrices: flipped.rowPotentials)
+            columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: rowPotentials,
+            columnPrices: columnPrices)
     }
 }
 
@@ -213,8 +278,8 @@ final class SparseAssignmentSolver {
     @inline(__always)
     private static func column(_ key: UInt64) -> Int { Int(UInt32.max - UInt32(truncatingIfNeeded: key)) }
 
-    func solve(reductionWorkLimit: Int?) {
-        // 1. Greedy initialisation at price 0: a row takes its best column if that is still free.
+    /// Step 1: greedy initialisation at price 0: a row takes its best column if that is still free.
+    func assignGreedily() {
         for row in 0..<rowCount {
             let lower = start[row]
             let upper = start[row + 1]
@@ -236,11 +301,149 @@ final class SparseAssignmentSolver {
                 weightOfRow[row] = Self.weight(best)
             }
         }
-        // 2. Bidding at exact prices (augmenting row reduction), bounded by a work budget.
+    }
+
+    /// Step 2 for the rows marked free (`-1`): bidding at exact prices, bounded by a work budget.
+    func reduceFreeRows(reductionWorkLimit: Int?) {
         reduceRows(workLimit: reductionWorkLimit ?? 8 * (edgeCount + 8 * rowCount))
-        // 3. Shortest augmenting path for every row still free, in index order.
+    }
+
+    /// Step 3: a shortest augmenting path for every row still free, in index order. Correct from any state
+    /// with feasible duals and tight assigned pairs, whatever the prices of free columns.
+    func augmentFreeRows() {
         for row in 0..<rowCount where columnOfRow[row] == -1 {
             augment(from: row)
+        }
+    }
+
+    func freeRowCount() -> Int {
+        var count = 0
+        for row in 0..<rowCount where columnOfRow[row] == -1 { count += 1 }
+        return count
+    }
+
+    /// Phase 0 of the scaled solve: ε-scaling forward auction (Bertsekas) used only to find good *prices*.
+    /// Bids raise a price by `v1 − v2 + ε`; ε shrinks 8× per round from `maxW/8` to `maxW/2¹⁶`. All rows are unassigned afterwards; the exact phases
+    /// accept any non-negative prices, so this phase cannot affect optimality, only speed. Bounded by
+    /// `workLimit` pair visits.
+    func approximatePrices(workLimit: Int?) {
+        guard rowCount > 0, edgeCount > 0 else { return }
+        let workLimit = workLimit ?? 8 * (edgeCount + 8 * rowCount)
+        var maxWeight: Int64 = 1
+        for row in 0..<rowCount where start[row] < start[row + 1] {
+            var index = start[row]
+            while index < start[row + 1] {
+                maxWeight = max(maxWeight, Self.weight(edges[index]))
+                index += 1
+            }
+        }
+        let finalEpsilon = max(1, maxWeight >> 16)
+        var epsilon = max(finalEpsilon, maxWeight >> 3)
+        let queue = UnsafeMutablePointer<Int32>.allocate(capacity: rowCount)
+        defer { queue.deallocate() }
+        var work = 0
+        round: while true {
+            resetAssignment()
+            var head = 0
+            var count = 0
+            for row in 0..<rowCount where columnOfRow[row] == -1 {
+                queue[count] = Int32(truncatingIfNeeded: row)
+                count += 1
+            }
+            while count > 0 {
+                if work >= workLimit { break round }
+                let row = Int(queue[head])
+                head = head + 1 == rowCount ? 0 : head + 1
+                count -= 1
+                var firstValue: Int64 = 0  // the dummy
+                var firstColumn = -1
+                var firstWeight: Int64 = 0
+                var secondValue: Int64 = .min
+                var index = start[row]
+                let upper = start[row + 1]
+                while index < upper {
+                    if index == sortedEnd[row] { extendSortedPrefix(of: row) }
+                    let key = edges[index]
+                    let w = Self.weight(key)
+                    if w <= secondValue { break }
+                    index += 1
+                    let column = Self.column(key)
+                    let value = w - price[column]
+                    if value > firstValue {
+                        secondValue = firstValue
+                        firstValue = value
+                        firstColumn = column
+                        firstWeight = w
+                    } else if value > secondValue {
+                        secondValue = value
+                    }
+                }
+                work += index - start[row] + 1
+                guard firstColumn >= 0 else {
+                    columnOfRow[row] = -2  // the dummy, for this round
+                    continue
+                }
+                price[firstColumn] += firstValue - max(secondValue, 0) + epsilon
+                let previous = Int(rowOfColumn[firstColumn])
+                rowOfColumn[firstColumn] = Int32(truncatingIfNeeded: row)
+                columnOfRow[row] = Int32(truncatingIfNeeded: firstColumn)
+                weightOfRow[row] = firstWeight
+                if previous >= 0 {
+                    columnOfRow[previous] = -1
+                    let tail = head + count < rowCount ? head + count : head + count - rowCount
+                    queue[tail] = Int32(truncatingIfNeeded: previous)
+                    count += 1
+                }
+            }
+            if epsilon == finalEpsilon { break }
+            epsilon = max(finalEpsilon, epsilon >> 3)
+        }
+        resetAssignment()
+    }
+
+    /// Unassigns everything (rows without pairs are final at once); keeps the prices.
+    func resetAssignment() {
+        for row in 0..<rowCount {
+            columnOfRow[row] = start[row] < start[row + 1] ? -1 : -2
+            weightOfRow[row] = 0
+        }
+        rowOfColumn.update(repeating: -1, count: max(columnCount, 1))
+    }
+
+    /// Columns that are free but priced: they violate complementary slackness until repaired.
+    func hasPricedFreeColumns() -> Bool {
+        for column in 0..<columnCount where rowOfColumn[column] < 0 && price[column] > 0 { return true }
+        return false
+    }
+
+    /// The current state: column of each row (`-1` = none), row potentials `u`, column prices `p`.
+    func state() -> (columnOfRow: [Int32], rowPotentials: [Int64], prices: [Int64]) {
+        var columns = [Int32](repeating: -1, count: rowCount)
+        var potentials = [Int64](repeating: 0, count: rowCount)
+        for row in 0..<rowCount where columnOfRow[row] >= 0 {
+            columns[row] = columnOfRow[row]
+            potentials[row] = weightOfRow[row] - price[Int(columnOfRow[row])]
+        }
+        return (columns, potentials, Array(UnsafeBufferPointer(start: price, count: columnCount)))
+    }
+
+    /// Loads the mirror image of a solved state of the transposed table (see `AssignmentSolver`):
+    /// our rows are its columns. Its priced free columns become our free rows (`-1`), its unpriced free
+    /// columns our final rows (`-2`), its row potentials our prices.
+    func loadTransposed(columnOfRow theirColumns: [Int32], rowPotentials: [Int64], prices: [Int64]) {
+        for column in 0..<columnCount {
+            price[column] = rowPotentials[column]
+            rowOfColumn[column] = -1
+        }
+        for row in 0..<rowCount {
+            columnOfRow[row] = prices[row] > 0 ? -1 : -2
+            weightOfRow[row] = 0
+        }
+        for (theirRow, theirColumn) in theirColumns.enumerated() where theirColumn >= 0 {
+            let row = Int(theirColumn)
+            columnOfRow[row] = Int32(truncatingIfNeeded: theirRow)
+            rowOfColumn[theirRow] = theirColumn
+            weightOfRow[row] = prices[row] + rowPotentials[theirRow]  // tight: w = p + u
         }
     }
 
@@ -425,14 +628,15 @@ final class SparseAssignmentSolver {
             if settledStamp[column] == generation { continue }
             let candidate = reach + price[column]
             if rowOfColumn[column] < 0 {
-                // Free column (price 0): a sink. Later pairs have weight ≤ w, so cannot beat it.
+                // Free column: a sink. At price 0, later pairs (weight ≤ w, price ≥ 0) cannot beat it.
                 if candidate < sinkKey {
                     sinkKey = candidate
                     sinkColumn = column
                     sinkRow = row
                     sinkWeight = w
                 }
-                break
+                if candidate == reach { break }
+                continue
             }
             if candidate >= sinkKey { continue }
             if seen[column] != generation || candidate < distance[column] {
@@ -471,29 +675,6 @@ final class SparseAssignmentSolver {
             sortDescending(edges + lower, count: taken)
             sortedEnd[row] = lower + taken
         }
-    }
-
-    /// Result with the certificate (duals) and the total of the original scores.
-    func result(for scores: SparseScores) -> Assignment {
-        var columnForRow = [Int32](repeating: -1, count: rowCount)
-        var rowPotentials = [Int64](repeating: 0, count: rowCount)
-        var total = 0.0
-        var scaledTotal: Int64 = 0
-        for row in 0..<rowCount {
-            let column = columnOfRow[row]
-            guard column >= 0 else { continue }
-            columnForRow[row] = column
-            rowPotentials[row] = weightOfRow[row] - price[Int(column)]
-            scaledTotal += weightOfRow[row]
-            for index in scores.rowStart[row]..<scores.rowStart[row + 1] where scores.columns[index] == column {
-                total += scores.scores[index]
-                break
-            }
-        }
-        let columnPrices = Array(UnsafeBufferPointer(start: price, count: columnCount))
-        return Assignment(
-            columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: rowPotentials,
-            columnPrices: columnPrices)
     }
 }
 
