@@ -77,12 +77,6 @@ public enum AssignmentSolver {
         maximize(scores, reductionWorkLimit: nil)
     }
 
-    /// `maximize` with an explicit budget (pair visits) for the row-reduction phase; `nil` = the default
-    /// `8 · (pairs + 8 · rows)`, `0` = pure shortest augmenting paths. The optimum does not depend on it
-    /// (tests run all phases this way); which optimal assignment is returned may.
-    ///
-    /// With more rows than columns (`transposeTallTables`, on by default) the transposed table is solved and
-    /// the result mapped back: the algorithm inserts one row at a time, so the smaller side should be the rows.
     /// When the solver switches to ε-scaled prices (phase 0, see the type documentation).
     enum PriceScaling {
         /// Never: greedy, row reduction, shortest paths.
@@ -96,6 +90,11 @@ public enum AssignmentSolver {
         case always
     }
 
+    /// `maximize` with its internal choices exposed for tests: the budget (pair visits) of the row-reduction
+    /// phase (`nil` = the default `8 · (pairs + 8 · rows)`, `0` = none), whether tables with more rows than
+    /// columns are solved transposed (the rows are inserted one at a time, so they should be the smaller
+    /// side), and when to use ε-scaled prices. The optimum does not depend on any of them (the tests check
+    /// every combination against exhaustive search); which optimal assignment is returned may.
     static func maximize(
         _ scores: SparseScores, reductionWorkLimit: Int?, transposeTallTables: Bool = true,
         scaling: PriceScaling = .adaptive
