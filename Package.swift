@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Tests only: a real HTTP server on 127.0.0.1 for the importer's fetch tests.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         /** Plain value types of the coaching domain: households, listings, landlords, courses, visits; typed IDs, money in cents, dates, coordinates. */
@@ -36,7 +39,10 @@ let package = Package(
             ]
         ),
         /** The executable: one line calling the command tree. */
-        .executableTarget(name: "wohnlotse", dependencies: ["WohnlotseCommands"]),
+        .executableTarget(
+            name: "wohnlotse",
+            dependencies: ["WohnlotseCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         /** Release-mode benchmarks; see README "Benchmarks". */
         .executableTarget(
             name: "WohnlotseBench",
@@ -47,8 +53,24 @@ let package = Package(
         .testTarget(name: "HousingDomainTests", dependencies: ["HousingDomain"]),
         .testTarget(name: "RuleBookTests", dependencies: ["RuleBook"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
-        .testTarget(name: "HousingStoreTests", dependencies: ["HousingStore"]),
-        .testTarget(name: "ListingImportTests", dependencies: ["ListingImport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WohnlotseCLITests", dependencies: ["HousingStore", "WohnlotseCommands"]),
+        .testTarget(
+            name: "HousingStoreTests",
+            dependencies: ["HousingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ListingImportTests",
+            dependencies: [
+                "ListingImport", "HousingStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "WohnlotseCLITests",
+            dependencies: ["HousingStore", "WohnlotseCommands", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

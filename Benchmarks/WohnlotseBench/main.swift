@@ -3,5 +3,12 @@
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "assignment": AssignmentBenchmark.run(Array(arguments.dropFirst()))
-default: print("usage: WohnlotseBench <benchmark> [options]\nbenchmarks: assignment")
+case "import-parse": ImportBenchmark.run(arguments: Array(arguments.dropFirst()))
+default:
+    print("""
+        usage: WohnlotseBench <benchmark> [options]
+        benchmarks:
+          assignment     [--households 2000 --listings 20000 --density 0.10 --seed 1]
+          import-parse   [--listings 100000] [--engine fast|xmlparser|both] [--keep]
+        """)
 }

@@ -43,15 +43,15 @@ public struct Anchor: Hashable, Codable, Sendable {
         self.endDate = endDate
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         guard (1...7).contains(daysPerWeek) else {
-            throw .invalidField(field: "days per week", value: String(daysPerWeek), hint: "give 1 to 7")
+            throw DomainError.invalidField(field: "days per week", value: String(daysPerWeek), hint: "give 1 to 7")
         }
         guard coordinate != nil || (address.postalCode != nil && !(address.place ?? "").isEmpty) else {
-            throw .invalidField(field: "address", value: address.oneLine, hint: "give postal code and place (--postal-code, --place) or coordinates (--lat, --lon)")
+            throw DomainError.invalidField(field: "address", value: address.oneLine, hint: "give postal code and place (--postal-code, --place) or coordinates (--lat, --lon)")
         }
         if let startDate, let endDate, endDate < startDate {
-            throw .invalidField(field: "end date", value: endDate.iso, hint: "the end date must not be before the start date \(startDate.iso)")
+            throw DomainError.invalidField(field: "end date", value: endDate.iso, hint: "the end date must not be before the start date \(startDate.iso)")
         }
     }
 

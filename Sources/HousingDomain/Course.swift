@@ -79,16 +79,16 @@ public struct CourseSession: Hashable, Codable, Sendable {
         self.modules = modules
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         let parts = startTime.split(separator: ":")
         guard startTime.count == 5, parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else {
-            throw .invalidField(field: "start time", value: startTime, hint: "give the time as HH:MM, e.g. 09:30")
+            throw DomainError.invalidField(field: "start time", value: startTime, hint: "give the time as HH:MM, e.g. 09:30")
         }
         guard (1...500).contains(capacity) else {
-            throw .invalidField(field: "capacity", value: String(capacity), hint: "give 1 to 500 places")
+            throw DomainError.invalidField(field: "capacity", value: String(capacity), hint: "give 1 to 500 places")
         }
         guard !modules.isEmpty else {
-            throw .invalidField(field: "modules", value: "", hint: "name at least one module the session covers")
+            throw DomainError.invalidField(field: "modules", value: "", hint: "name at least one module the session covers")
         }
     }
 }
@@ -172,12 +172,12 @@ public struct Visit: Hashable, Codable, Sendable {
         self.followUp = followUp
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         guard (1...720).contains(durationMinutes) else {
-            throw .invalidField(field: "duration", value: String(durationMinutes), hint: "give the minutes, 1 to 720")
+            throw DomainError.invalidField(field: "duration", value: String(durationMinutes), hint: "give the minutes, 1 to 720")
         }
         if let followUp, followUp < date {
-            throw .invalidField(field: "follow-up", value: followUp.iso, hint: "the follow-up must not be before the visit (\(date.iso))")
+            throw DomainError.invalidField(field: "follow-up", value: followUp.iso, hint: "the follow-up must not be before the visit (\(date.iso))")
         }
     }
 }
@@ -205,10 +205,10 @@ public struct User: Hashable, Codable, Sendable {
         self.active = active
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         let allowed = name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" || $0 == "_" }
         guard !name.isEmpty, name.count <= 40, allowed else {
-            throw .invalidField(field: "user name", value: name, hint: "use 1 to 40 letters, digits, '.', '-' or '_' (e.g. mkoch)")
+            throw DomainError.invalidField(field: "user name", value: name, hint: "use 1 to 40 letters, digits, '.', '-' or '_' (e.g. mkoch)")
         }
     }
 }

@@ -56,16 +56,16 @@ public struct Household: Hashable, Codable, Sendable {
     }
 
     /// Checks the household's own fields; members are checked on their own.
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         let code = referenceCode.trimmingCharacters(in: .whitespaces)
-        guard !code.isEmpty else { throw .invalidField(field: "reference code", value: referenceCode, hint: "give the Aktenzeichen, e.g. PLÖ-2026-014") }
-        guard code.count <= 64 else { throw .invalidField(field: "reference code", value: referenceCode, hint: "use at most 64 characters") }
+        guard !code.isEmpty else { throw DomainError.invalidField(field: "reference code", value: referenceCode, hint: "give the Aktenzeichen, e.g. PLÖ-2026-014") }
+        guard code.count <= 64 else { throw DomainError.invalidField(field: "reference code", value: referenceCode, hint: "use at most 64 characters") }
         if let earliest = earliestMoveDate, let deadline, deadline < earliest {
-            throw .invalidField(field: "deadline", value: deadline.iso, hint: "the deadline must not be before the earliest move date \(earliest.iso)")
+            throw DomainError.invalidField(field: "deadline", value: deadline.iso, hint: "the deadline must not be before the earliest move date \(earliest.iso)")
         }
         try needs.validate()
         if let conflict = Set(preferredMunicipalities).intersection(excludedMunicipalities).sorted().first {
-            throw .invalidField(field: "municipalities", value: conflict.rawValue, hint: "a municipality cannot be both preferred and excluded")
+            throw DomainError.invalidField(field: "municipalities", value: conflict.rawValue, hint: "a municipality cannot be both preferred and excluded")
         }
     }
 }
@@ -167,15 +167,15 @@ public struct Needs: Hashable, Codable, Sendable {
         self.wbsRooms = wbsRooms
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         if let maxFloor, !(0...30).contains(maxFloor) {
-            throw .invalidField(field: "max floor", value: String(maxFloor), hint: "give a floor from 0 (ground floor) to 30")
+            throw DomainError.invalidField(field: "max floor", value: String(maxFloor), hint: "give a floor from 0 (ground floor) to 30")
         }
         if let wbsRooms, !(1...12).contains(wbsRooms) {
-            throw .invalidField(field: "WBS rooms", value: String(wbsRooms), hint: "give the rooms on the WBS, 1 to 12")
+            throw DomainError.invalidField(field: "WBS rooms", value: String(wbsRooms), hint: "give the rooms on the WBS, 1 to 12")
         }
         if wbsRooms != nil && !wbsHeld {
-            throw .invalidField(field: "WBS rooms", value: String(wbsRooms ?? 0), hint: "set --wbs-held too, or leave the WBS size out")
+            throw DomainError.invalidField(field: "WBS rooms", value: String(wbsRooms ?? 0), hint: "set --wbs-held too, or leave the WBS size out")
         }
     }
 
@@ -263,18 +263,18 @@ public struct Member: Hashable, Codable, Sendable {
 
     public var fullName: String { "\(givenName) \(familyName)" }
 
-    public func validate(today: CalendarDate) throws(DomainError) {
+    public func validate(today: CalendarDate) throws {
         if givenName.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidField(field: "given name", value: givenName, hint: "give the member's given name")
+            throw DomainError.invalidField(field: "given name", value: givenName, hint: "give the member's given name")
         }
         if familyName.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidField(field: "family name", value: familyName, hint: "give the member's family name")
+            throw DomainError.invalidField(field: "family name", value: familyName, hint: "give the member's family name")
         }
         if birthDate > today {
-            throw .invalidField(field: "birth date", value: birthDate.iso, hint: "a birth date cannot be in the future (today is \(today.iso))")
+            throw DomainError.invalidField(field: "birth date", value: birthDate.iso, hint: "a birth date cannot be in the future (today is \(today.iso))")
         }
         if birthDate.age(on: today) > 120 {
-            throw .invalidField(field: "birth date", value: birthDate.iso, hint: "check the year: that would make the member older than 120")
+            throw DomainError.invalidField(field: "birth date", value: birthDate.iso, hint: "check the year: that would make the member older than 120")
         }
     }
 }

@@ -39,12 +39,12 @@ public struct Landlord: Hashable, Codable, Sendable {
         self.opennessRecordedBy = opennessRecordedBy
     }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         if name.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidField(field: "name", value: name, hint: "give the landlord's name")
+            throw DomainError.invalidField(field: "name", value: name, hint: "give the landlord's name")
         }
         if let email, !email.isEmpty, !(email.contains("@") && !email.hasPrefix("@") && !email.hasSuffix("@")) {
-            throw .invalidField(field: "email", value: email, hint: "give an address like name@example.org")
+            throw DomainError.invalidField(field: "email", value: email, hint: "give an address like name@example.org")
         }
     }
 }

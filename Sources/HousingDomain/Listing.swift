@@ -92,32 +92,32 @@ public struct Listing: Hashable, Codable, Sendable {
     /// Bruttokaltmiete: net cold rent plus cold operating costs; what the KdU limit is measured on.
     public var grossColdRent: Money { netColdRent + operatingCosts }
 
-    public func validate() throws(DomainError) {
+    public func validate() throws {
         if source.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidField(field: "source", value: source, hint: "name the source, or use 'manual'")
+            throw DomainError.invalidField(field: "source", value: source, hint: "name the source, or use 'manual'")
         }
         if externalID.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidField(field: "external id", value: externalID, hint: "give the source's id for the flat")
+            throw DomainError.invalidField(field: "external id", value: externalID, hint: "give the source's id for the flat")
         }
         guard rooms.isFinite, rooms >= 1, rooms <= 20, (rooms * 2).rounded() == rooms * 2 else {
-            throw .invalidField(field: "rooms", value: String(rooms), hint: "give 1 to 20 rooms, halves allowed (2.5)")
+            throw DomainError.invalidField(field: "rooms", value: String(rooms), hint: "give 1 to 20 rooms, halves allowed (2.5)")
         }
         guard livingArea.isFinite, livingArea >= 8, livingArea <= 500 else {
-            throw .invalidField(field: "living area", value: String(livingArea), hint: "give the living area in m², 8 to 500")
+            throw DomainError.invalidField(field: "living area", value: String(livingArea), hint: "give the living area in m², 8 to 500")
         }
         for (name, value) in [("net cold rent", netColdRent), ("operating costs", operatingCosts)] where value.cents < 0 {
-            throw .invalidField(field: name, value: value.decimalString, hint: "an amount cannot be negative")
+            throw DomainError.invalidField(field: name, value: value.decimalString, hint: "an amount cannot be negative")
         }
         for (name, value) in [("heating costs", heatingCosts), ("deposit", deposit)] {
             if let value, value.cents < 0 {
-                throw .invalidField(field: name, value: value.decimalString, hint: "an amount cannot be negative")
+                throw DomainError.invalidField(field: name, value: value.decimalString, hint: "an amount cannot be negative")
             }
         }
         if netColdRent.cents == 0 {
-            throw .invalidField(field: "net cold rent", value: "0.00", hint: "give the Nettokaltmiete in euros")
+            throw DomainError.invalidField(field: "net cold rent", value: "0.00", hint: "give the Nettokaltmiete in euros")
         }
         if let floor, !(-2...40).contains(floor) {
-            throw .invalidField(field: "floor", value: String(floor), hint: "give a floor from -2 to 40 (0 = ground floor)")
+            throw DomainError.invalidField(field: "floor", value: String(floor), hint: "give a floor from -2 to 40 (0 = ground floor)")
         }
     }
 }

@@ -1,3 +1,3 @@
 import WohnlotseCommands
 
-await Wohnlotse.main()
+@main extension Wohnlotse {}

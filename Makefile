@@ -1,0 +1,22 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README).
+.PHONY: demo test build release bench
+
+demo:
+	@bash scripts/setup
+	swift build --product wohnlotse
+	.build/debug/wohnlotse demo
+
+test:
+	@bash scripts/setup
+	swift build --build-tests
+	swift test --skip-build
+
+build:
+	swift build
+
+release:
+	swift build -c release --product wohnlotse
+
+bench:
+	swift run -c release WohnlotseBench assignment
+	swift run -c release WohnlotseBench import-parse

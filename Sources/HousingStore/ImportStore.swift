@@ -1,0 +1,351 @@
+import Foundation
+import GRDB
+import HousingDomain
+
+/// What a listing source said on its last successful fetch, for conditional GET.
+public struct SourceFetchState: Sendable, Equatable {
+    public var etag: String?
+    public var lastModified: String?
+    public init(etag: String? = nil, lastModified: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// Contact data a feed gives for a listing's landlord.
+public struct LandlordHint: Sendable, Hashable {
+    public var company: String?
+    public var name: String?
+    public var phone: String?
+    public var email: String?
+    public init(company: String?, name: String?, phone: String?, email: String?) {
+        self.company = company
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
+}
+
+/// Counts of what one source's import did.
+public struct ReconcileCounts: Codable, Sendable, Equatable {
+    public var new = 0
+    public var changed = 0
+    public var unchanged = 0
+    public var gone = 0
+    public var duplicates = 0
+    public init() {}
+}
+
+/// One recorded run of one source.
+public struct ImportRunRecord: Codable, Sendable, Equatable {
+    public enum Outcome: String, Codable, Sendable { case imported, notModified = "not-modified", failed }
+    public var id: Int64?
+    public var source: String
+    public var startedAt: String
+    public var finishedAt: String
+    public var outcome: Outcome
+    public var httpStatus: Int?
+    public var bytes: Int
+    public var scope: String?
+    public var counts: ReconcileCounts
+    public var skipped: Int
+    public var warnings: Int
+    public var error: String?
+    /// Diagnostics as text lines (capped).
+    public var diagnostics: [String]
+
+    public init(source: String, startedAt: String, finishedAt: String, outcome: Outcome, httpStatus: Int?, bytes: Int, scope: String?,
+                counts: ReconcileCounts, skipped: Int, warnings: Int, error: String?, diagnostics: [String]) {
+        self.source = source
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.bytes = bytes
+        self.scope = scope
+        self.counts = counts
+        self.skipped = skipped
+        self.warnings = warnings
+        self.error = error
+        self.diagnostics = diagnostics
+    }
+}
+
+/// A source that needs the admin's attention.
+public struct SourceHealth: Codable, Sendable {
+    public var source: String
+    public var lastSuccess: String?
+    public var lastAttempt: String?
+    public var failuresSinceSuccess: Int
+    public var emptyRunsSinceListing: Int
+    public var problem: String?
+}
+
+/// Applies one source's records inside the caller's single transaction.
+///
+/// Identity is source + external id. A record whose content hash is unchanged only refreshes
+/// `lastSeen`; a changed one is updated (and its price history grows when a price changed); a
+/// full transfer marks every listing of the source it did not mention as gone.
+public final class ImportSession {
+    let db: Database
+    let source: String
+    let today: CalendarDate
+    private(set) public var counts = ReconcileCounts()
+    private var seen = Set<Int64>()
+    private var touched: [Int64] = []
+    private var landlordCache: [String: Landlord.ID] = [:]
+
+    init(db: Database, source: String, today: CalendarDate) {
+        self.db = db
+        self.source = source
+        self.today = today
+    }
+
+    /// Adds or updates one listing (its `source`, `firstSeen`, `lastSeen` and `status` are set here).
+    public func upsert(_ incoming: Listing, contentHash: String, landlord: LandlordHint?) throws {
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, contentHash, status, netColdRentCents, operatingCostsCents, heatingCostsCents, firstSeen, landlordId, duplicateOfId FROM listing WHERE source = ? AND externalId = ?"),
+            arguments: [source, incoming.externalID])
+        var listing = incoming
+        listing.source = source
+        listing.lastSeen = today
+        listing.status = .active
+        if let existing {
+            let id: Int64 = existing["id"]
+            seen.insert(id)
+            let wasGone = (existing["status"] as String) == Listing.Status.gone.rawValue
+            if (existing["contentHash"] as String?) == contentHash && !wasGone {
+                try db.cachedStatement(sql: "UPDATE listing SET lastSeen = ? WHERE id = ?").execute(arguments: [today.iso, id])
+                counts.unchanged += 1
+                return
+            }
+            listing.id = Listing.ID(id)
+            listing.firstSeen = existing["firstSeen"] ?? today
+            listing.duplicateOf = existing["duplicateOfId"]
+            let existingStatus = Listing.Status(rawValue: existing["status"]) ?? .active
+            if existingStatus == .reserved || existingStatus == .let { listing.status = existingStatus }
+            listing.landlordID = try landlordID(for: landlord) ?? existing["landlordId"]
+            try listing.update(db)
+            try db.cachedStatement(sql: "UPDATE listing SET contentHash = ? WHERE id = ?").execute(arguments: [contentHash, id])
+            let priceChanged = (existing["netColdRentCents"] as Int64) != listing.netColdRent.cents
+                || (existing["operatingCostsCents"] as Int64) != listing.operatingCosts.cents
+                || (existing["heatingCostsCents"] as Int64?) != listing.heatingCosts?.cents
+            if priceChanged { try insertPrice(listing) }
+            counts.changed += 1
+            touched.append(id)
+        } else {
+            listing.id = nil
+            listing.firstSeen = today
+            listing.landlordID = try landlordID(for: landlord)
+            try listing.insert(db)
+            guard let id = listing.id?.rawValue else { return }
+            try db.cachedStatement(sql: "UPDATE listing SET contentHash = ? WHERE id = ?").execute(arguments: [contentHash, id])
+            try insertPrice(listing)
+            seen.insert(id)
+            touched.append(id)
+            counts.new += 1
+        }
+    }
+
+    /// Listings of this source that are active or reserved now.
+    public func activeCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source]) ?? 0
+    }
+
+    /// The source withdrew a listing (OpenImmo DELETE).
+    public func markGone(externalID: String) throws {
+        try db.cachedStatement(sql: "UPDATE listing SET status = 'gone' WHERE source = ? AND externalId = ? AND status != 'gone'")
+            .execute(arguments: [source, externalID])
+        counts.gone += db.changesCount
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM listing WHERE source = ? AND externalId = ?"), arguments: [source, externalID]) {
+            seen.insert(id)
+        }
+    }
+
+    /// Ends the source's import: a full transfer retires what it did not mention; listings touched
+    /// in this run are linked to the same flat on another source.
+    func finish(fullTransfer: Bool) throws {
+        if fullTransfer {
+            let open = try Int64.fetchAll(db, sql: "SELECT id FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source])
+            for id in open where !seen.contains(id) {
+                try db.cachedStatement(sql: "UPDATE listing SET status = 'gone' WHERE id = ?").execute(arguments: [id])
+                counts.gone += 1
+            }
+        }
+        let otherSources = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM listing WHERE source != ? AND status = 'active'", arguments: [source]) ?? 0
+        if otherSources > 0 {
+            for id in touched { try linkDuplicate(id) }
+        }
+    }
+
+    private func insertPrice(_ listing: Listing) throws {
+        try db.cachedStatement(sql: "INSERT INTO listingPrice (listingId, seenOn, netColdRentCents, operatingCostsCents, heatingCostsCents) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [listing.id?.rawValue, today.iso, listing.netColdRent.cents, listing.operatingCosts.cents, listing.heatingCosts?.cents])
+    }
+
+    /// Finds or creates the landlord a feed names (by company, else person), case-insensitively.
+    private func landlordID(for hint: LandlordHint?) throws -> Landlord.ID? {
+        guard let hint, let name = (hint.company ?? hint.name)?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return nil }
+        let key = name.lowercased()
+        if let cached = landlordCache[key] { return cached }
+        let found = try Landlord.fetchAll(db, sql: "SELECT * FROM landlord WHERE lower(name) = lower(?)", arguments: [name]).first
+        let id: Landlord.ID?
+        if let found {
+            id = found.id
+        } else {
+            var landlord = Landlord(name: name, kind: hint.company != nil ? .company : .private,
+                contactPerson: hint.company != nil ? hint.name : nil, phone: hint.phone, email: hint.email)
+            try landlord.insert(db)
+            id = landlord.id
+        }
+        landlordCache[key] = id
+        return id
+    }
+
+    /// Links a listing to an older listing of another source that is the same flat: same postal
+    /// code and rooms, living area within 2 %, Bruttokaltmiete within 5 %, and the same street
+    /// (or, without streets, points within 150 m).
+    private func linkDuplicate(_ id: Int64) throws {
+        guard let me = try Listing.fetchOne(db, key: id), me.status == .active, let postal = me.address.postalCode else { return }
+        let candidates = try Listing.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM listing WHERE postalCode = ? AND rooms = ? AND source != ? AND status = 'active' AND duplicateOfId IS NULL AND id < ? ORDER BY id"),
+            arguments: [postal.rawValue, me.rooms, me.source, id])
+        let match = candidates.first { other in
+            abs(other.livingArea - me.livingArea) <= 0.02 * max(other.livingArea, me.livingArea)
+                && abs(Double(other.grossColdRent.cents - me.grossColdRent.cents)) <= 0.05 * Double(max(other.grossColdRent.cents, me.grossColdRent.cents))
+                && Self.nearAddress(me, other)
+        }
+        let newValue = match?.id?.rawValue
+        if newValue != me.duplicateOf?.rawValue {
+            try db.execute(sql: "UPDATE listing SET duplicateOfId = ? WHERE id = ?", arguments: [newValue, id])
+            if newValue != nil { counts.duplicates += 1 }
+        }
+    }
+
+    static func normalisedStreet(_ s: String?) -> String? {
+        guard var t = s?.lowercased().folding(options: [.diacriticInsensitive], locale: nil) else { return nil }
+        for (long, short) in [("strasse", "str"), ("straße", "str"), ("str.", "str"), ("weg", "wg")] { t = t.replacingOccurrences(of: long, with: short) }
+        t = t.filter { $0.isLetter || $0.isNumber }
+        return t.isEmpty ? nil : t
+    }
+
+    static func nearAddress(_ a: Listing, _ b: Listing) -> Bool {
+        if let sa = normalisedStreet(a.address.street), let sb = normalisedStreet(b.address.street) { return sa == sb }
+        if let ca = a.coordinate, let cb = b.coordinate { return ca.distanceKilometres(to: cb) <= 0.15 }
+        return false
+    }
+}
+
+extension AppDatabase {
+    /// The conditional-GET state of a source.
+    public func fetchState(source: String) throws -> SourceFetchState {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT etag, lastModified FROM importSource WHERE name = ?", arguments: [source]) else {
+                return SourceFetchState()
+            }
+            return SourceFetchState(etag: row["etag"], lastModified: row["lastModified"])
+        }
+    }
+
+    /// Imports one source in ONE transaction: `body` applies records through the session; when it
+    /// throws, nothing of this source changes and the error is rethrown. On success the fetch state
+    /// and the run are recorded in the same transaction.
+    public func importSource<T>(
+        _ source: String, today: CalendarDate, fetchState: SourceFetchState?, actor: Actor,
+        _ body: (ImportSession) throws -> (result: T, fullTransfer: Bool, run: (ReconcileCounts) -> ImportRunRecord)
+    ) throws -> (T, ImportRunRecord) {
+        try write { db in
+            try require(actor, .listings, action: "import listings")
+            let session = ImportSession(db: db, source: source, today: today)
+            let (result, full, makeRun) = try body(session)
+            try session.finish(fullTransfer: full)
+            var run = makeRun(session.counts)
+            try insertRun(&run, db)
+            try db.execute(sql: """
+                INSERT INTO importSource (name, etag, lastModified, lastAttemptAt, lastSuccessAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET etag = excluded.etag, lastModified = excluded.lastModified,
+                    lastAttemptAt = excluded.lastAttemptAt, lastSuccessAt = excluded.lastSuccessAt
+                """, arguments: [source, fetchState?.etag, fetchState?.lastModified, run.finishedAt, run.finishedAt])
+            try Audit.record(db, actor: actor, action: "import", entity: "listing", entityID: nil,
+                detail: "source \(source): \(run.counts.new) new, \(run.counts.changed) changed, \(run.counts.gone) gone")
+            return (result, run)
+        }
+    }
+
+    /// Records a run that changed no listings (not modified, or failed).
+    public func recordRun(_ run: ImportRunRecord) throws {
+        try write { db in
+            var run = run
+            try insertRun(&run, db)
+            let success = run.outcome == .failed ? nil : run.finishedAt
+            try db.execute(sql: """
+                INSERT INTO importSource (name, lastAttemptAt, lastSuccessAt) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET lastAttemptAt = excluded.lastAttemptAt,
+                    lastSuccessAt = coalesce(excluded.lastSuccessAt, importSource.lastSuccessAt)
+                """, arguments: [run.source, run.finishedAt, success])
+        }
+    }
+
+    private func insertRun(_ run: inout ImportRunRecord, _ db: Database) throws {
+        let diagnostics = run.diagnostics.prefix(500).joined(separator: "\n")
+        try db.execute(sql: """
+            INSERT INTO importRun (source, startedAt, finishedAt, outcome, httpStatus, bytes, scope, newCount, changedCount,
+                unchangedCount, goneCount, duplicateCount, skippedCount, warningCount, error, diagnostics)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [run.source, run.startedAt, run.finishedAt, run.outcome.rawValue, run.httpStatus, run.bytes, run.scope,
+                             run.counts.new, run.counts.changed, run.counts.unchanged, run.counts.gone, run.counts.duplicates,
+                             run.skipped, run.warnings, run.error, diagnostics.isEmpty ? nil : diagnostics])
+        run.id = db.lastInsertedRowID
+    }
+
+    /// Recent runs, newest first.
+    public func importRuns(source: String? = nil, limit: Int = 50) throws -> [ImportRunRecord] {
+        try read { db in
+            var sql = "SELECT * FROM importRun"
+            var args: StatementArguments = []
+            if let source {
+                sql += " WHERE source = ?"
+                args = [source]
+            }
+            sql += " ORDER BY id DESC LIMIT \(max(1, limit))"
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                var counts = ReconcileCounts()
+                counts.new = row["newCount"]
+                counts.changed = row["changedCount"]
+                counts.unchanged = row["unchangedCount"]
+                counts.gone = row["goneCount"]
+                counts.duplicates = row["duplicateCount"]
+                var run = ImportRunRecord(
+                    source: row["source"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+                    outcome: ImportRunRecord.Outcome(rawValue: row["outcome"]) ?? .failed, httpStatus: row["httpStatus"], bytes: row["bytes"],
+                    scope: row["scope"], counts: counts, skipped: row["skippedCount"], warnings: row["warningCount"], error: row["error"],
+                    diagnostics: (row["diagnostics"] as String?)?.split(separator: "\n").map(String.init) ?? [])
+                run.id = row["id"]
+                return run
+            }
+        }
+    }
+
+    /// Sources that failed, or brought no listing, on every run of the last `days` days.
+    public func importHealth(sources: [String], days: Int, now: Date = Date()) throws -> [SourceHealth] {
+        let since = now.addingTimeInterval(-Double(days) * 86_400).formatted(.iso8601)
+        return try read { db in
+            try sources.map { source in
+                let state = try Row.fetchOne(db, sql: "SELECT lastAttemptAt, lastSuccessAt FROM importSource WHERE name = ?", arguments: [source])
+                let runs = try Row.fetchAll(db, sql: "SELECT outcome, newCount + changedCount + unchangedCount AS seen, finishedAt FROM importRun WHERE source = ? AND finishedAt >= ? ORDER BY id DESC", arguments: [source, since])
+                let failures = runs.prefix { ($0["outcome"] as String) == "failed" }.count
+                let empty = runs.prefix { ($0["outcome"] as String) == "imported" && ($0["seen"] as Int) == 0 }.count
+                var problem: String?
+                if runs.isEmpty {
+                    problem = "no run in the last \(days) days: is cron running 'wohnlotse import'?"
+                } else if failures == runs.count {
+                    problem = "failed on every run in the last \(days) days"
+                } else if runs.allSatisfy({ ($0["outcome"] as String) == "imported" && ($0["seen"] as Int) == 0 }) {
+                    problem = "brought no listings in the last \(days) days"
+                }
+                return SourceHealth(source: source, lastSuccess: state?["lastSuccessAt"], lastAttempt: state?["lastAttemptAt"],
+                    failuresSinceSuccess: failures, emptyRunsSinceListing: empty, problem: problem)
+            }
+        }
+    }
+}

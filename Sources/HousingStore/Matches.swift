@@ -1,0 +1,311 @@
+import Foundation
+import GRDB
+import HousingDomain
+
+/// What the engine needs: cases looking for a flat, offerable listings, landlords' openness.
+public struct MatchingInput: Sendable {
+    public var households: [HouseholdProfile]
+    public var listings: [Listing]
+    public var landlordOpenness: [Landlord.ID: Landlord.Openness]
+}
+
+/// One suggestion to store: the engine's result with its explanation as JSON.
+public struct NewSuggestion: Sendable {
+    public var householdID: Household.ID
+    public var listingID: Listing.ID
+    public var rank: Int
+    public var score: Double
+    public var priority: Double
+    public var assigned: Bool
+    public var costVerdict: String?
+    public var grossColdRent: Money
+    public var limit: Money?
+    public var explanationJSON: String
+
+    public init(householdID: Household.ID, listingID: Listing.ID, rank: Int, score: Double, priority: Double, assigned: Bool,
+                costVerdict: String?, grossColdRent: Money, limit: Money?, explanationJSON: String) {
+        self.householdID = householdID
+        self.listingID = listingID
+        self.rank = rank
+        self.score = score
+        self.priority = priority
+        self.assigned = assigned
+        self.costVerdict = costVerdict
+        self.grossColdRent = grossColdRent
+        self.limit = limit
+        self.explanationJSON = explanationJSON
+    }
+}
+
+/// A stored run.
+public struct MatchRunRecord: Codable, Sendable {
+    public var id: Int64
+    public var startedAt: String
+    public var finishedAt: String
+    public var date: CalendarDate
+    public var actor: String
+    public var parameters: String
+    public var households: Int
+    public var listings: Int
+    public var pairsConsidered: Int
+    public var feasiblePairs: Int
+    public var suggestions: Int
+    public var assigned: Int
+    public var milliseconds: Int
+}
+
+/// A stored suggestion as lists show it.
+public struct SuggestionRecord: Codable, Sendable {
+    public var id: Int64
+    public var runID: Int64
+    public var householdID: Household.ID
+    public var householdReference: String
+    public var listingID: Listing.ID
+    public var rank: Int
+    public var score: Double
+    public var priority: Double
+    public var assigned: Bool
+    public var state: SuggestionState
+    public var stateDate: CalendarDate
+    public var costVerdict: String?
+    public var grossColdRent: Money
+    public var limit: Money?
+    public var explanationJSON: String
+    public var events: [SuggestionEvent]
+}
+
+/// What a job-centre clerk sees of a suggestion in review: enough to decide on the cost, nothing more.
+public struct CostDecisionView: Codable, Sendable {
+    public var suggestion: SuggestionRecord
+    public var householdSize: Int
+    public var ages: [Int]
+    public var benefitType: BenefitType
+    public var listing: Listing
+    public var waitingSince: CalendarDate
+}
+
+extension AppDatabase {
+    /// Loads cases looking for a flat (coaching, searching, viewing) with members and anchors, the
+    /// offerable listings and landlords' openness. Each case read is audited.
+    public func matchingInput(on date: CalendarDate, by actor: Actor) throws -> MatchingInput {
+        try write { db in
+            try require(actor, .createHousehold, action: "run matching")
+            var request = Household.filter([Stage.coaching.rawValue, Stage.searching.rawValue, Stage.viewing.rawValue].contains(Column("stage")))
+            if actor.role == .coach { request = request.assigned(to: actor.userID) }
+            let households = try request.order(Column("id")).fetchAll(db)
+            let ids = households.compactMap(\.id?.rawValue)
+            let members = Dictionary(grouping: try Member.filter(ids.contains(Column("householdId"))).order(Column("id")).fetchAll(db), by: \.householdID)
+            let anchors = Dictionary(grouping: try Anchor.filter(ids.contains(Column("householdId"))).order(Column("id")).fetchAll(db), by: \.householdID)
+            var profiles: [HouseholdProfile] = []
+            for h in households {
+                guard let id = h.id else { continue }
+                profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
+                try Audit.record(db, actor: actor, action: "read", entity: "household", entityID: id.rawValue, householdID: id, detail: "matching input")
+            }
+            let listings = try Listing.all().offerable().order(Column("id")).fetchAll(db)
+            var openness: [Landlord.ID: Landlord.Openness] = [:]
+            for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }
+            return MatchingInput(households: profiles, listings: listings, landlordOpenness: openness)
+        }
+    }
+
+    /// Stores a run and its suggestions in one transaction. Suggestions nobody has acted on are
+    /// withdrawn; suggestions in review keep their state, and a pair already in review is not
+    /// suggested again.
+    public func saveMatchRun(
+        date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
+        feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
+    ) throws -> MatchRunRecord {
+        try write { db in
+            try require(actor, .createHousehold, action: "run matching")
+            let householdIDs = Set(suggestions.map(\.householdID.rawValue))
+            // Withdraw untouched suggestions of the households this actor matched.
+            let open = try Row.fetchAll(db, sql: "SELECT id, householdId FROM suggestion WHERE state = 'suggested'")
+            for row in open {
+                let hid: Int64 = row["householdId"]
+                guard actor.role == .admin || householdIDs.contains(hid) else { continue }
+                let sid: Int64 = row["id"]
+                try db.execute(sql: "UPDATE suggestion SET state = 'withdrawn', stateDate = ? WHERE id = ?", arguments: [date.iso, sid])
+                try db.execute(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, note) VALUES (?, 'suggested', 'withdrawn', ?, ?, 'replaced by a new run')",
+                    arguments: [sid, date.iso, actor.name])
+            }
+            let inReview = Set(try Row.fetchAll(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
+                .map { "\($0["householdId"] as Int64)-\($0["listingId"] as Int64)" })
+            let kept = suggestions.filter { !inReview.contains("\($0.householdID.rawValue)-\($0.listingID.rawValue)") }
+            let finishedAt = Date().formatted(.iso8601)
+            try db.execute(sql: """
+                INSERT INTO matchRun (startedAt, finishedAt, date, actor, parameters, households, listings, pairsConsidered, feasiblePairs, suggestions, assigned, milliseconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [startedAt, finishedAt, date.iso, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
+                                 kept.count, kept.filter(\.assigned).count, milliseconds])
+            let runID = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO suggestion (matchRunId, householdId, listingId, rank, score, priority, assigned, state, stateDate, costVerdict, grossColdRentCents, limitCents, explanation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)
+                """)
+            let event = try db.makeStatement(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor) VALUES (?, NULL, 'suggested', ?, ?)")
+            for s in kept {
+                try insert.execute(arguments: [runID, s.householdID.rawValue, s.listingID.rawValue, s.rank, s.score, s.priority, s.assigned, date.iso,
+                                               s.costVerdict, s.grossColdRent.cents, s.limit?.cents, s.explanationJSON])
+                try event.execute(arguments: [db.lastInsertedRowID, date.iso, actor.name])
+            }
+            try Audit.record(db, actor: actor, action: "create", entity: "matchRun", entityID: runID,
+                detail: "\(households) households, \(listings) listings, \(kept.count) suggestions")
+            guard let run = try fetchRun(runID, db) else { throw StoreError.refused("the run was not stored") }
+            return run
+        }
+    }
+
+    func fetchRun(_ id: Int64, _ db: Database) throws -> MatchRunRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM matchRun WHERE id = ?", arguments: [id]).map(Self.run)
+    }
+
+    static func run(_ row: Row) -> MatchRunRecord {
+        MatchRunRecord(
+            id: row["id"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], date: row["date"] ?? CalendarDate(dayNumber: 0),
+            actor: row["actor"], parameters: row["parameters"], households: row["households"], listings: row["listings"],
+            pairsConsidered: row["pairsConsidered"], feasiblePairs: row["feasiblePairs"], suggestions: row["suggestions"],
+            assigned: row["assigned"], milliseconds: row["milliseconds"])
+    }
+
+    public func matchRuns(limit: Int = 20, by actor: Actor) throws -> [MatchRunRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM matchRun ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.run)
+        }
+    }
+
+    private func suggestionRecords(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [SuggestionRecord] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.*, h.referenceCode FROM suggestion s JOIN household h ON h.id = s.householdId
+            WHERE \(clause) ORDER BY s.id
+            """, arguments: arguments)
+        return try rows.map { row in
+            let id: Int64 = row["id"]
+            let events = try Row.fetchAll(db, sql: "SELECT * FROM suggestionEvent WHERE suggestionId = ? ORDER BY id", arguments: [id]).map { e in
+                SuggestionEvent(
+                    from: (e["fromState"] as String?).flatMap(SuggestionState.init(rawValue:)), to: SuggestionState(rawValue: e["toState"]) ?? .suggested,
+                    date: e["date"] ?? CalendarDate(dayNumber: 0), actor: e["actor"], reason: (e["reason"] as String?).flatMap(RejectionReason.init(rawValue:)),
+                    note: e["note"])
+            }
+            return SuggestionRecord(
+                id: id, runID: row["matchRunId"], householdID: row["householdId"], householdReference: row["referenceCode"],
+                listingID: row["listingId"], rank: row["rank"], score: row["score"], priority: row["priority"], assigned: row["assigned"],
+                state: SuggestionState(rawValue: row["state"]) ?? .withdrawn, stateDate: row["stateDate"] ?? CalendarDate(dayNumber: 0),
+                costVerdict: row["costVerdict"], grossColdRent: Money(cents: row["grossColdRentCents"]),
+                limit: (row["limitCents"] as Int64?).map(Money.init(cents:)), explanationJSON: row["explanation"], events: events)
+        }
+    }
+
+    /// Suggestions the actor may see: a coach those of their cases, an admin all; newest run first.
+    public func suggestions(householdKey: String? = nil, runID: Int64? = nil, includeClosed: Bool = false, by actor: Actor) throws -> [SuggestionRecord] {
+        try write { db in
+            guard actor.role != .jobcentre else {
+                throw StoreError.forbidden(action: "list suggestions", needs: "a coach or an admin (job-centre staff use 'match review')", actor: actor.name, role: actor.role)
+            }
+            var clauses: [String] = []
+            var args: [any DatabaseValueConvertible] = []
+            if let householdKey {
+                let h = try accessibleHousehold(householdKey, db, actor: actor, action: "see this household's suggestions")
+                clauses.append("s.householdId = ?")
+                args.append(h.id?.rawValue ?? 0)
+            } else if actor.role == .coach {
+                clauses.append("h.coachId = ?")
+                args.append(actor.userID.rawValue)
+            }
+            if let runID {
+                clauses.append("s.matchRunId = ?")
+                args.append(runID)
+            }
+            if !includeClosed { clauses.append("s.state NOT IN ('withdrawn', 'rejected', 'declined-by-household', 'declined-by-landlord')") }
+            let records = try suggestionRecords(db, where: clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), arguments: StatementArguments(args))
+            try Audit.record(db, actor: actor, action: "list", entity: "suggestion", entityID: nil, detail: "\(records.count) suggestions")
+            return records.sorted { ($0.householdReference, $0.runID, $0.rank) < ($1.householdReference, $1.runID, $1.rank) }
+        }
+    }
+
+    /// One suggestion. Job-centre users may read it only while it is in their review or decided.
+    public func suggestion(_ id: Int64, by actor: Actor) throws -> SuggestionRecord {
+        try write { db in
+            guard let record = try suggestionRecords(db, where: "s.id = ?", arguments: [id]).first else {
+                throw StoreError.notFound(entity: "suggestion", key: String(id), hint: "'wohnlotse match list' shows suggestions with their ids")
+            }
+            try authorizeSuggestionRead(record, db, actor: actor)
+            try Audit.record(db, actor: actor, action: "read", entity: "suggestion", entityID: id, householdID: record.householdID)
+            return record
+        }
+    }
+
+    func authorizeSuggestionRead(_ record: SuggestionRecord, _ db: Database, actor: Actor) throws {
+        if actor.role == .jobcentre {
+            let visible: Set<SuggestionState> = [.submitted, .approved, .rejected, .applied, .viewing, .contractSigned, .movedIn]
+            guard visible.contains(record.state) else {
+                throw StoreError.notFound(entity: "suggestion", key: String(record.id), hint: "job-centre staff see suggestions once a coach submits them for review ('wohnlotse match review')")
+            }
+            return
+        }
+        _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "see this household's suggestions")
+    }
+
+    /// Moves a suggestion through the review workflow, checked against the workflow and the
+    /// actor's role; approving or rejecting is for job-centre users only.
+    public func moveSuggestion(_ id: Int64, to state: SuggestionState, on date: CalendarDate, reason: RejectionReason? = nil, note: String? = nil, by actor: Actor) throws -> SuggestionRecord {
+        try write { db in
+            guard let record = try suggestionRecords(db, where: "s.id = ?", arguments: [id]).first else {
+                throw StoreError.notFound(entity: "suggestion", key: String(id), hint: "'wohnlotse match list' shows suggestions with their ids")
+            }
+            if let role = state.requiredRole {
+                guard actor.role == role else {
+                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "a job-centre user", actor: actor.name, role: actor.role)
+                }
+                try authorizeSuggestionRead(record, db, actor: actor)
+            } else {
+                guard actor.role != .jobcentre else {
+                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "the household's coach or an admin", actor: actor.name, role: actor.role)
+                }
+                _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "move this household's suggestions")
+            }
+            guard record.state.canMove(to: state) else {
+                let allowed = record.state.allowedNext.map(\.rawValue).joined(separator: ", ")
+                throw StoreError.invalid(.invalidField(field: "state", value: state.rawValue,
+                    hint: "suggestion \(id) is \(record.state.rawValue); from there it can go to \(allowed.isEmpty ? "nothing (it is closed)" : allowed)"))
+            }
+            if state == .rejected && reason == nil {
+                throw StoreError.invalid(.invalidField(field: "reason", value: "", hint: "give a reason code: \(RejectionReason.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            if date < record.stateDate {
+                throw StoreError.invalid(.invalidField(field: "date", value: date.iso, hint: "the suggestion became \(record.state.rawValue) on \(record.stateDate.iso); a later step cannot be earlier"))
+            }
+            try db.execute(sql: "UPDATE suggestion SET state = ?, stateDate = ? WHERE id = ?", arguments: [state.rawValue, date.iso, id])
+            try db.execute(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, reason, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, record.state.rawValue, state.rawValue, date.iso, actor.name, reason?.rawValue, note])
+            try Audit.record(db, actor: actor, action: "review", entity: "suggestion", entityID: id, householdID: record.householdID,
+                detail: "\(record.state.rawValue) -> \(state.rawValue)")
+            guard let updated = try suggestionRecords(db, where: "s.id = ?", arguments: [id]).first else { throw StoreError.refused("suggestion vanished") }
+            return updated
+        }
+    }
+
+    /// What waits for the job centre: submitted suggestions, oldest first, with only what a cost
+    /// decision needs (no names, notes, visits or health-related needs).
+    public func reviewQueue(today: CalendarDate, includeDecided: Bool = false, by actor: Actor) throws -> [CostDecisionView] {
+        try write { db in
+            guard actor.role == .jobcentre || actor.role == .admin else {
+                throw StoreError.forbidden(action: "open the job centre's review queue", needs: "a job-centre user or an admin", actor: actor.name, role: actor.role)
+            }
+            let states = includeDecided ? "'submitted', 'approved', 'rejected'" : "'submitted'"
+            let records = try suggestionRecords(db, where: "s.state IN (\(states))", arguments: [])
+                .sorted { ($0.stateDate, $0.id) < ($1.stateDate, $1.id) }
+            var views: [CostDecisionView] = []
+            for r in records {
+                guard let h = try Household.fetchOne(db, key: r.householdID.rawValue),
+                    let listing = try Listing.fetchOne(db, key: r.listingID.rawValue) else { continue }
+                let births = try CalendarDate.fetchAll(db, sql: "SELECT birthDate FROM member WHERE householdId = ?", arguments: [r.householdID.rawValue])
+                try Audit.record(db, actor: actor, action: "read", entity: "suggestion", entityID: r.id, householdID: r.householdID, detail: "review queue")
+                views.append(CostDecisionView(
+                    suggestion: r, householdSize: births.count, ages: births.map { $0.age(on: today) }.sorted(by: >), benefitType: h.benefitType,
+                    listing: listing, waitingSince: r.stateDate))
+            }
+            return views
+        }
+    }
+}

@@ -1,0 +1,447 @@
+import Foundation
+import HousingDomain
+import RuleBook
+
+/// Scores household × flat pairs and assigns flats across households.
+///
+/// Pure and deterministic: the same households, listings, rules and date give the same result.
+/// The hot loop visits only pairs inside each household's cost band (per comparison region, the
+/// listings sorted by Bruttokaltmiete up to the household's limit), checks the remaining hard
+/// filters, scores the survivors, keeps the top k per household and hands every feasible pair to
+/// the exact sparse assignment solver. Explanations are built afterwards for the suggestions
+/// only, with the same checks and components.
+public struct MatchingEngine: Sendable {
+    public let book: RuleBook
+    public let rules: MatchingRules
+    public let travel: any TravelTimeEstimator
+
+    public init(book: RuleBook, rules: MatchingRules? = nil, travel: (any TravelTimeEstimator)? = nil) {
+        self.book = book
+        self.rules = rules ?? book.matching
+        self.travel = travel ?? StraightLineEstimator(model: (rules ?? book.matching).travel)
+    }
+
+    /// One scored candidate of a household.
+    public struct Candidate: Hashable, Sendable {
+        public var listing: Int
+        public var score: Double
+        public var priority: Double
+    }
+
+    /// What the run found for one household.
+    public struct HouseholdResult: Sendable {
+        public var household: Int
+        /// Best first (score, then listing order); includes the assigned flat even if it ranks lower.
+        public var top: [Candidate]
+        public var feasibleCount: Int
+        /// The listing index the global assignment gave this household, if any.
+        public var assigned: Int?
+        /// Why the household was left out entirely (e.g. no members), if it was.
+        public var skippedBecause: String?
+    }
+
+    public struct Outcome: Sendable {
+        public var results: [HouseholdResult]
+        /// Pairs inside the cost bands, all checked and (if feasible) scored.
+        public var pairsConsidered: Int
+        public var feasiblePairs: Int
+        public var assignedCount: Int
+        public var totalPriority: Double
+        public var seconds: (scoring: Double, assignment: Double)
+    }
+
+    public enum EngineError: Error, CustomStringConvertible, Sendable {
+        /// No cost-limit table is in force on the date.
+        case noTable(CalendarDate)
+        public var description: String {
+            switch self {
+            case .noTable(let date):
+                return "no cost-limit table is in force on \(date.iso): add one to Rules/cost-limits/ or run for a later date"
+            }
+        }
+    }
+
+    // MARK: Compiled inputs
+
+    /// A household prepared for the loop.
+    struct Plan {
+        var index: Int
+        var size: Int
+        /// Limit per region index in cents (nil: no row for this size).
+        var limits: [Int64?]
+        var appropriateArea: Double
+        var minArea: Double
+        var minRooms: Double
+        var needs: Needs
+        var residence: ResidenceObligation
+        var excluded: Set<MunicipalityKey>
+        var preferred: Set<MunicipalityKey>
+        var deadline: CalendarDate?
+        /// (point index into the travel cache, days per week, anchor)
+        var anchors: [(point: Int, days: Int, anchor: Anchor)]
+        var urgency: Double
+        var urgencyDetail: String
+    }
+
+    /// A listing prepared for the loop.
+    struct Row {
+        var index: Int
+        var region: Int
+        var gross: Int64
+        var area: Double
+        var rooms: Double
+        var municipality: MunicipalityKey?
+        var offerable: Bool
+        var landlordDeclined: Bool
+        var landlordScore: Double
+        var ageDays: Int
+        var availableFrom: CalendarDate?
+    }
+
+    struct Context {
+        let table: CostLimitTable
+        let regionOf: [MunicipalityKey: Int]
+        var points: [Coordinate] = []
+        var pointIndex: [Coordinate: Int] = [:]
+        /// minutes[point][listing], computed lazily (NaN = not yet).
+        var minutes: [[Float]] = []
+        let listingCoordinates: [Coordinate?]
+
+        mutating func point(_ c: Coordinate) -> Int {
+            if let i = pointIndex[c] { return i }
+            let i = points.count
+            points.append(c)
+            pointIndex[c] = i
+            minutes.append([Float](repeating: .nan, count: listingCoordinates.count))
+            return i
+        }
+
+        mutating func travelMinutes(point: Int, listing: Int, estimator: any TravelTimeEstimator) -> Double? {
+            let cached = minutes[point][listing]
+            if !cached.isNaN { return Double(cached) }
+            guard let to = listingCoordinates[listing] else { return nil }
+            let m = estimator.estimate(from: points[point], to: to).minutes
+            minutes[point][listing] = Float(m)
+            return m
+        }
+    }
+
+    func makeContext(listings: [Listing], on date: CalendarDate) throws -> Context {
+        guard let table = book.costTable(on: date) else { throw EngineError.noTable(date) }
+        var regionOf: [MunicipalityKey: Int] = [:]
+        for (i, region) in table.regions.enumerated() {
+            for key in region.members { regionOf[key] = i }
+        }
+        return Context(table: table, regionOf: regionOf, listingCoordinates: listings.map(\.coordinate))
+    }
+
+    func plan(_ p: HouseholdProfile, index: Int, context: inout Context, on date: CalendarDate) -> Plan {
+        let size = p.members.count
+        let limits = context.table.regions.map { region in context.table.limit(in: region, householdSize: size)?.limit.cents }
+        let appropriate = Double(context.table.area(forHouseholdSize: size))
+        var anchors: [(Int, Int, Anchor)] = []
+        for anchor in p.anchors where anchor.isRelevant(on: date) {
+            guard let c = anchor.coordinate ?? located(anchor.address) else { continue }
+            anchors.append((context.point(c), anchor.daysPerWeek, anchor))
+        }
+        let (urgency, detail) = self.urgency(p.household, on: date)
+        return Plan(
+            index: index, size: size, limits: limits, appropriateArea: appropriate,
+            minArea: rules.space.minAreaPerPerson * Double(size), minRooms: (Double(size) / rules.space.maxPersonsPerRoom).rounded(.up),
+            needs: p.household.needs, residence: p.household.residenceObligation, excluded: Set(p.household.excludedMunicipalities),
+            preferred: Set(p.household.preferredMunicipalities), deadline: p.household.deadline, anchors: anchors,
+            urgency: urgency, urgencyDetail: detail)
+    }
+
+    /// An address's point from the gazetteer, for anchors stored without coordinates.
+    func located(_ address: Address) -> Coordinate? {
+        guard let postalCode = address.postalCode, let place = address.place else { return nil }
+        return try? book.gazetteer.resolve(postalCode: postalCode, place: place).coordinate
+    }
+
+    func row(_ l: Listing, index: Int, context: Context, landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate) -> Row {
+        let openness = l.landlordID.flatMap { landlords[$0] }
+        return Row(
+            index: index, region: l.municipality.flatMap { context.regionOf[$0] } ?? -1, gross: l.grossColdRent.cents,
+            area: l.livingArea, rooms: l.rooms, municipality: l.municipality,
+            offerable: l.status == .active && l.duplicateOf == nil, landlordDeclined: openness == .declined,
+            landlordScore: openness == .open ? 1 : 0.5, ageDays: max(0, l.firstSeen.days(until: date)), availableFrom: l.availableFrom)
+    }
+
+    /// Urgency 0…1 of a household on `date`: the larger of waiting time and deadline pressure.
+    public func urgency(_ h: Household, on date: CalendarDate) -> (Double, String) {
+        let f = rules.fairness
+        let waited = max(0, h.openedOn.days(until: date))
+        let waiting = min(1, Double(waited) / Double(f.waitingDaysFull))
+        var deadline = 0.0
+        var text = "waiting \(waited) days"
+        if let d = h.deadline {
+            let left = date.days(until: d)
+            if left <= f.deadlineDaysFull {
+                deadline = 1
+            } else if left < f.deadlineHorizonDays {
+                deadline = Double(f.deadlineHorizonDays - left) / Double(f.deadlineHorizonDays - f.deadlineDaysFull)
+            }
+            text += left < 0 ? ", deadline passed \(-left) days ago" : ", deadline in \(left) days"
+        }
+        return (max(waiting, deadline), text)
+    }
+
+    // MARK: Checks and components (one implementation for the loop and for explanations)
+
+    /// Runs the hard checks. With `explain` false it stops at the first failure and builds no text.
+    func checks(_ p: Plan, _ r: Row, explain: Bool, listing: Listing? = nil) -> (passed: Bool, checks: [MatchExplanation.Check]) {
+        var out: [MatchExplanation.Check] = []
+        var ok = true
+        func check(_ id: String, _ passed: Bool, _ detail: @autoclosure () -> String) -> Bool {
+            if !passed { ok = false }
+            if explain { out.append(.init(id: id, passed: passed, detail: detail())) }
+            return passed || explain
+        }
+        let tolerance = Int64(rules.costTolerancePercent)
+        guard check("listing", r.offerable && !r.landlordDeclined,
+            !r.offerable ? "the listing is \(listing?.status.rawValue ?? "not active")\(listing?.duplicateOf.map { ", a duplicate of listing \($0)" } ?? "")"
+                : r.landlordDeclined ? "the landlord has declined to rent to refugee households" : "active, and the landlord has not declined") else { return (false, out) }
+        let limit: Int64? = r.region >= 0 ? p.limits[r.region] : nil
+        let withinCost = limit.map { r.gross * 100 <= $0 * (100 + tolerance) } ?? false
+        guard check("cost", withinCost, {
+            guard let limit else { return r.region < 0 ? "no Kreis Plön KdU limit applies to this municipality" : "no limit row for \(p.size) persons" }
+            let diff = Money(cents: limit - r.gross)
+            if r.gross <= limit { return "Bruttokaltmiete \(Money(cents: r.gross)) within the limit \(Money(cents: limit)) (headroom \(diff))" }
+            return "Bruttokaltmiete \(Money(cents: r.gross)) is \(-diff) over the limit \(Money(cents: limit))" + (withinCost ? ", within the \(tolerance) % tolerance: the job centre must consent" : "")
+        }()) else { return (false, out) }
+        guard check("space", r.area >= p.minArea && r.rooms >= p.minRooms,
+            String(format: "%.1f m² and %@ room(s) for %d person(s) (at least %.0f m² and %.0f room(s): %.0f m² per person, at most %.0f persons per room)",
+                r.area, r.rooms == r.rooms.rounded() ? String(Int(r.rooms)) : String(r.rooms), p.size, p.minArea, p.minRooms,
+                rules.space.minAreaPerPerson, rules.space.maxPersonsPerRoom)) else { return (false, out) }
+        let wbsRequired = listing?.wbsRequired ?? false
+        let wbsOK = !wbsRequired || (p.needs.wbsHeld && (p.needs.wbsRooms.map { r.rooms <= Double($0) } ?? true))
+        guard check("wbs", wbsOK, !wbsRequired ? "no WBS required" : p.needs.wbsHeld ? (wbsOK ? "WBS required and held" : "WBS required; the household's WBS allows \(p.needs.wbsRooms ?? 0) rooms") : "WBS required, but the household holds none") else { return (false, out) }
+        if let l = listing ?? nil {
+            let accessOK = accessible(p.needs, l)
+            guard check("access", accessOK.0, accessOK.1) else { return (false, out) }
+            let petsOK = !p.needs.pets || l.petsAllowed != false
+            guard check("pets", petsOK, !p.needs.pets ? "no pets" : l.petsAllowed == true ? "pets allowed" : petsOK ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets") else { return (false, out) }
+            let avail = l.availableFrom
+            let datesOK = avail.map { a in p.deadline.map { a <= $0 } ?? true } ?? true
+            guard check("dates", datesOK, avail.map { "available from \($0.iso)" + (p.deadline.map { d in datesOK ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") } ?? "available now (\(l.availableFromText ?? "no date given"))") else { return (false, out) }
+        }
+        let placeOK: Bool
+        let placeText: String
+        if let m = r.municipality {
+            if !p.residence.permits(m) {
+                placeOK = false
+                placeText = "the Wohnsitzauflage (\(p.residence.code)) does not allow \(m)"
+            } else if p.excluded.contains(m) {
+                placeOK = false
+                placeText = "\(m) is excluded by the household"
+            } else {
+                placeOK = true
+                placeText = "\(m) allowed" + (p.residence == .none ? "" : " by the Wohnsitzauflage (\(p.residence.code))")
+            }
+        } else {
+            placeOK = false
+            placeText = "the listing's municipality is unknown"
+        }
+        _ = check("place", placeOK, placeText)
+        return (ok, out)
+    }
+
+    func accessible(_ needs: Needs, _ l: Listing) -> (Bool, String) {
+        var reasons: [String] = []
+        if needs.stepFree && l.stepFree != true { reasons.append(l.stepFree == nil ? "step-free access needed, the listing does not say" : "step-free access needed") }
+        if needs.groundFloorOrLift && !(l.floor == 0 || l.lift == true) {
+            reasons.append(l.floor == nil ? "ground floor or lift needed, floor unknown" : "ground floor or lift needed, floor \(l.floor ?? 0) without lift")
+        }
+        if let maxFloor = needs.maxFloor, l.lift != true, (l.floor ?? Int.max) > maxFloor {
+            reasons.append("at most floor \(maxFloor) without a lift, the flat is on \(l.floor.map { "floor \($0)" } ?? "an unknown floor")")
+        }
+        if reasons.isEmpty {
+            let needed = needs.stepFree || needs.groundFloorOrLift || needs.maxFloor != nil
+            return (true, needed ? "access needs met (floor \(l.floor.map(String.init) ?? "?"), lift \(l.lift == true ? "yes" : "no"), step-free \(l.stepFree == true ? "yes" : "no"))" : "no access needs")
+        }
+        return (false, reasons.joined(separator: "; "))
+    }
+
+    /// The six component values 0…1, in the order of `componentIDs`.
+    static let componentIDs = ["commute", "cost-headroom", "space", "landlord", "preferred-municipality", "time-on-market"]
+
+    func componentValues(_ p: Plan, _ r: Row, context: inout Context) -> [Double] {
+        // Commute: per anchor 1 up to ok minutes, 0 at max minutes; weighted by days per week.
+        var commute = rules.commute.noAnchorScore
+        if !p.anchors.isEmpty {
+            var sum = 0.0
+            var days = 0.0
+            for a in p.anchors {
+                let minutes = context.travelMinutes(point: a.point, listing: r.index, estimator: travel) ?? rules.commute.maxMinutes
+                sum += Double(a.days) * tripScore(minutes)
+                days += Double(a.days)
+            }
+            commute = days > 0 ? sum / days : commute
+        }
+        var cost = 0.0
+        if r.region >= 0, let limit = p.limits[r.region], limit > 0, r.gross <= limit {
+            cost = min(1, Double(limit - r.gross) / Double(limit) / (rules.fullScoreHeadroomPercent / 100))
+        }
+        let space = p.appropriateArea > 0 ? min(1, r.area / p.appropriateArea) : 1
+        let preferred = p.preferred.isEmpty ? 0.5 : (r.municipality.map { p.preferred.contains($0) } == true ? 1 : 0)
+        let market = max(0, 1 - Double(r.ageDays) / Double(rules.market.staleDays))
+        return [commute, cost, space, r.landlordScore, preferred, market]
+    }
+
+    func tripScore(_ minutes: Double) -> Double {
+        let c = rules.commute
+        return max(0, min(1, (c.maxMinutes - minutes) / (c.maxMinutes - c.okMinutes)))
+    }
+
+    var normalisedWeights: [Double] {
+        let w = rules.weights
+        let raw = [w.commute, w.costHeadroom, w.space, w.landlord, w.preferredMunicipality, w.timeOnMarket]
+        let total = raw.reduce(0, +)
+        return raw.map { total > 0 ? $0 / total : 0 }
+    }
+
+    func priority(score: Double, urgency: Double) -> Double {
+        let f = rules.fairness.weight
+        return score * (1 + f * urgency) / (1 + f)
+    }
+
+    // MARK: Run
+
+    /// Scores every household against every listing in its cost band, keeps the top k and assigns.
+    public func run(households: [HouseholdProfile], listings: [Listing], landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate) throws -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var context = try makeContext(listings: listings, on: date)
+        let rows = listings.enumerated().map { row($1, index: $0, context: context, landlords: landlords, on: date) }
+        // Per region, offerable listings sorted by Bruttokaltmiete (then index): the cost band is a prefix.
+        var byRegion = [[Int]](repeating: [], count: context.table.regions.count)
+        for r in rows where r.region >= 0 && r.offerable && !r.landlordDeclined { byRegion[r.region].append(r.index) }
+        for i in byRegion.indices { byRegion[i].sort { (rows[$0].gross, $0) < (rows[$1].gross, $1) } }
+        let weights = normalisedWeights
+        let k = rules.suggestionsPerHousehold
+        let tolerance = Int64(rules.costTolerancePercent)
+
+        var results: [HouseholdResult] = []
+        var rowStart: [Int] = [0]
+        var columns: [Int32] = []
+        var edgeScores: [Double] = []
+        var considered = 0
+        for (hi, profile) in households.enumerated() {
+            guard !profile.members.isEmpty else {
+                results.append(HouseholdResult(household: hi, top: [], feasibleCount: 0, assigned: nil, skippedBecause: "no members recorded"))
+                rowStart.append(columns.count)
+                continue
+            }
+            let p = plan(profile, index: hi, context: &context, on: date)
+            var top: [Candidate] = []
+            var feasible = 0
+            for (region, indices) in byRegion.enumerated() {
+                guard let limit = p.limits[region] else { continue }
+                let bound = limit * (100 + tolerance)
+                for li in indices {
+                    let r = rows[li]
+                    if r.gross * 100 > bound { break }
+                    considered += 1
+                    guard checks(p, r, explain: false, listing: listings[li]).passed else { continue }
+                    let values = componentValues(p, r, context: &context)
+                    var score = 0.0
+                    for c in 0..<values.count { score += values[c] * weights[c] }
+                    let pr = priority(score: score, urgency: p.urgency)
+                    feasible += 1
+                    columns.append(Int32(li))
+                    edgeScores.append(min(1, max(0, pr)))
+                    insert(Candidate(listing: li, score: score, priority: pr), into: &top, k: k)
+                }
+            }
+            rowStart.append(columns.count)
+            results.append(HouseholdResult(household: hi, top: top, feasibleCount: feasible, assigned: nil, skippedBecause: nil))
+        }
+        let scored = clock.now
+        let matrix = try SparseScores(rowCount: households.count, columnCount: listings.count, rowStart: rowStart, columns: columns, scores: edgeScores)
+        let assignment = AssignmentSolver.maximize(matrix)
+        var assignedCount = 0
+        var total = 0.0
+        for (hi, column) in assignment.columnForRow.enumerated() where column >= 0 {
+            let li = Int(column)
+            results[hi].assigned = li
+            assignedCount += 1
+            if !results[hi].top.contains(where: { $0.listing == li }) {
+                // The assigned flat ranks below this household's top k: keep it as well.
+                let range = rowStart[hi]..<rowStart[hi + 1]
+                if let e = range.first(where: { columns[$0] == column }) {
+                    let pr = edgeScores[e]
+                    let f = rules.fairness.weight
+                    let urgency = urgency(households[hi].household, on: date).0
+                    results[hi].top.append(Candidate(listing: li, score: pr * (1 + f) / (1 + f * urgency), priority: pr))
+                }
+            }
+            if let c = results[hi].top.first(where: { $0.listing == li }) { total += c.priority }
+        }
+        let end = clock.now
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        return Outcome(
+            results: results, pairsConsidered: considered, feasiblePairs: columns.count, assignedCount: assignedCount,
+            totalPriority: total, seconds: (seconds(scored - start), seconds(end - scored)))
+    }
+
+    /// Keeps `top` sorted best-first (score desc, listing asc) with at most `k` entries.
+    func insert(_ c: Candidate, into top: inout [Candidate], k: Int) {
+        func better(_ a: Candidate, _ b: Candidate) -> Bool { a.score != b.score ? a.score > b.score : a.listing < b.listing }
+        if top.count == k, let last = top.last, !better(c, last) { return }
+        var i = top.count
+        while i > 0 && better(c, top[i - 1]) { i -= 1 }
+        top.insert(c, at: i)
+        if top.count > k { top.removeLast() }
+    }
+
+    // MARK: Explanations
+
+    /// The full explanation of one pair, suggested or not: every check (passed or failed, with
+    /// its numbers), every component with weight and contribution, the cost judgement and trips.
+    public func explain(household profile: HouseholdProfile, listing: Listing, landlordOpenness: Landlord.Openness?, on date: CalendarDate) throws -> MatchExplanation {
+        var context = try makeContext(listings: [listing], on: date)
+        let landlords: [Landlord.ID: Landlord.Openness] = listing.landlordID.flatMap { id in landlordOpenness.map { [id: $0] } } ?? [:]
+        let r = row(listing, index: 0, context: context, landlords: landlords, on: date)
+        let p = plan(profile, index: 0, context: &context, on: date)
+        var (_, checks) = checks(p, r, explain: true, listing: listing)
+        if profile.members.isEmpty {
+            checks.insert(.init(id: "household", passed: false, detail: "the household has no members recorded"), at: 0)
+        }
+        let values = componentValues(p, r, context: &context)
+        let weights = normalisedWeights
+        var components: [MatchExplanation.Component] = []
+        var trips: [MatchExplanation.Trip] = []
+        for a in p.anchors {
+            guard let to = listing.coordinate else { continue }
+            let estimate = travel.estimate(from: context.points[a.point], to: to)
+            trips.append(.init(anchor: a.anchor.label, kind: a.anchor.kind, daysPerWeek: a.days, estimate: estimate, score: tripScore(estimate.minutes)))
+        }
+        let limit: Int64? = r.region >= 0 ? p.limits[r.region] : nil
+        let texts = [
+            trips.isEmpty ? (p.anchors.isEmpty ? (profile.anchors.isEmpty ? "no anchors: neutral \(rules.commute.noAnchorScore)" : "anchors without a known location: neutral \(rules.commute.noAnchorScore)") : "the flat has no location")
+                : trips.map { String(format: "%@ %.0f min by %@ (%d×/week)", $0.anchor, $0.estimate.minutes, $0.estimate.mode.rawValue, $0.daysPerWeek) }.joined(separator: "; ") + " — estimated",
+            limit.map { l in r.gross <= l ? "headroom \(Money(cents: l - r.gross)) of \(Money(cents: l)) (full score from \(Int(rules.fullScoreHeadroomPercent)) % under)" : "over the limit" } ?? "no limit",
+            String(format: "%.1f m² against %.0f m² appropriate for %d person(s)", r.area, p.appropriateArea, p.size),
+            listing.landlordID == nil ? "no landlord recorded" : "landlord \(landlordOpenness?.rawValue ?? "unknown")",
+            p.preferred.isEmpty ? "no preferences" : (values[4] == 1 ? "in a preferred municipality" : "not in a preferred municipality"),
+            "listed \(r.ageDays) days ago (0 after \(rules.market.staleDays) days)",
+        ]
+        for (i, id) in Self.componentIDs.enumerated() {
+            components.append(.init(id: id, value: values[i], weight: weights[i], contribution: values[i] * weights[i], detail: texts[i]))
+        }
+        let score = components.reduce(0) { $0 + $1.contribution }
+        var judgement: CostJudgement?
+        if let costCase = try? CostCase(listing: listing, members: profile.members, on: date) {
+            judgement = try? book.judge(costCase, on: date)
+        }
+        let heating = book.heating(on: date)
+        return MatchExplanation(
+            date: date, checks: checks, components: components, score: score, urgency: p.urgency,
+            priority: priority(score: score, urgency: p.urgency), urgencyDetail: p.urgencyDetail, cost: judgement,
+            overLimitWithinTolerance: limit.map { r.gross > $0 } ?? false,
+            trips: trips,
+            rulesVersion: "cost limits valid from \(context.table.validFrom.iso) (\(context.table.file))" + (heating.map { "; heating valid from \($0.validFrom.iso) (\($0.file))" } ?? ""),
+            weightsVersion: "\(rules.version) (\(rules.file))")
+    }
+}
