@@ -104,10 +104,16 @@ let reductionBudgets: [Int?] = [0, 6, nil]
             let table = InstanceFactory.small(seed: seed)
             let optimum = exhaustiveOptimum(table)
             for budget in reductionBudgets {
-                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
-                expectValidMatching(assignment, table)
-                #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
-                #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+                for transpose in [true, false] {
+                    for scale in [AssignmentSolver.PriceScaling.never, .adaptive, .always] {
+                        let assignment = AssignmentSolver.maximize(
+                            table, reductionWorkLimit: budget, transposeTallTables: transpose, scaling: scale)
+                        expectValidMatching(assignment, table)
+                        #expect(assignment.scaledTotal == optimum,
+                            "seed \(seed), budget \(String(describing: budget)), transpose \(transpose), scale \(scale)")
+                        #expect(assignment.isOptimal(for: table), "certificate fails for seed \(seed)")
+                    }
+                }
             }
         }
     }
@@ -120,9 +126,12 @@ let reductionBudgets: [Int?] = [0, 6, nil]
             let table = InstanceFactory.small(seed: seed, maxRows: 10, maxColumns: 12)
             let optimum = exhaustiveOptimum(table)
             for budget in reductionBudgets {
-                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
-                expectValidMatching(assignment, table)
-                #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
+                for scale in [AssignmentSolver.PriceScaling.never, .adaptive, .always] {
+                    let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget, scaling: scale)
+                    expectValidMatching(assignment, table)
+                    #expect(assignment.scaledTotal == optimum, "seed \(seed), budget \(String(describing: budget))")
+                    #expect(assignment.isOptimal(for: table))
+                }
             }
         }
     }
@@ -143,17 +152,29 @@ let reductionBudgets: [Int?] = [0, 6, nil]
 @Suite struct AssignmentCertificateTests {
     /// Larger instances are proven optimal by their LP certificate (duals feasible, complementary slackness).
     @Test(arguments: [(rows: 200, columns: 2_000, density: 0.1), (rows: 300, columns: 300, density: 0.05),
-        (rows: 500, columns: 200, density: 0.2), (rows: 400, columns: 4_000, density: 0.3)])
+        (rows: 500, columns: 200, density: 0.2), (rows: 400, columns: 4_000, density: 0.3),
+        (rows: 3_000, columns: 300, density: 0.1)])
     func correlatedMarketsCarryACertificate(rows: Int, columns: Int, density: Double) {
         let table = InstanceFactory.correlated(seed: UInt64(rows * 7 + columns), rows: rows, columns: columns, density: density)
         var totals = Set<Int64>()
         for budget in reductionBudgets + [1_000] {
-            let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget)
-            expectValidMatching(assignment, table)
-            #expect(assignment.isOptimal(for: table), "budget \(String(describing: budget))")
-            totals.insert(assignment.scaledTotal)
+            for scale in [AssignmentSolver.PriceScaling.never, .adaptive, .always] {
+                let assignment = AssignmentSolver.maximize(table, reductionWorkLimit: budget, scaling: scale)
+                expectValidMatching(assignment, table)
+                #expect(assignment.isOptimal(for: table), "budget \(String(describing: budget)), scale \(scale)")
+                totals.insert(assignment.scaledTotal)
+            }
         }
         #expect(totals.count == 1)
+    }
+
+    @Test func transposedSolveMapsBackToTheSameOptimum() {
+        let table = InstanceFactory.correlated(seed: 5, rows: 400, columns: 60, density: 0.3)
+        let direct = AssignmentSolver.maximize(table, reductionWorkLimit: nil, transposeTallTables: false)
+        let flipped = AssignmentSolver.maximize(table, reductionWorkLimit: nil, transposeTallTables: true)
+        #expect(direct.scaledTotal == flipped.scaledTotal)
+        #expect(flipped.isOptimal(for: table))
+        #expect(abs(direct.total - flipped.total) < 1e-9)
     }
 
     @Test func certificateRejectsASuboptimalAssignment() {
@@ -253,8 +274,12 @@ let reductionBudgets: [Int?] = [0, 6, nil]
     @Test func tiesAreBrokenByIndex() throws {
         var triples: [(row: Int, column: Int, score: Double)] = []
         for row in 0..<3 { for column in 0..<5 { triples.append((row, column, 0.5)) } }
-        let assignment = AssignmentSolver.maximize(try SparseScores(rowCount: 3, columnCount: 5, triples: triples))
-        #expect(assignment.columnForRow == [0, 1, 2])
+        let table = try SparseScores(rowCount: 3, columnCount: 5, triples: triples)
+        #expect(AssignmentSolver.maximize(table).columnForRow == [0, 1, 2])
+        // ε-scaled prices (used in price wars) may pick another optimum, but always the same one.
+        let scaled = AssignmentSolver.maximize(table, reductionWorkLimit: nil, scaling: .always)
+        #expect(scaled == AssignmentSolver.maximize(table, reductionWorkLimit: nil, scaling: .always))
+        #expect(scaled.scaledTotal == AssignmentSolver.maximize(table).scaledTotal)
     }
 
     @Test func invalidInputIsRejected() {

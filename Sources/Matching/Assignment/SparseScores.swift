@@ -170,6 +170,26 @@ public struct SparseScores: Sendable, Equatable {
             unchecked: rowCount, columnCount: columnCount, rowStart: newStart, columns: newColumns, scores: newScores)
     }
 
+    /// The same pairs with rows and columns swapped (rows of the result ascend by column). O(rows + columns + pairs).
+    func transposed() -> SparseScores {
+        var start = [Int](repeating: 0, count: columnCount + 1)
+        for column in columns { start[Int(column) + 1] += 1 }
+        for column in 0..<columnCount { start[column + 1] += start[column] }
+        var fill = start
+        var newColumns = [Int32](repeating: 0, count: edgeCount)
+        var newScores = [Double](repeating: 0, count: edgeCount)
+        for row in 0..<rowCount {
+            for index in rowStart[row]..<rowStart[row + 1] {
+                let column = Int(columns[index])
+                newColumns[fill[column]] = Int32(truncatingIfNeeded: row)
+                newScores[fill[column]] = scores[index]
+                fill[column] += 1
+            }
+        }
+        return SparseScores(
+            unchecked: columnCount, columnCount: rowCount, rowStart: start, columns: newColumns, scores: newScores)
+    }
+
     /// Wraps arrays already known to be valid (derived from a validated table).
     init(unchecked rowCount: Int, columnCount: Int, rowStart: [Int], columns: [Int32], scores: [Double]) {
         self.rowCount = rowCount
