@@ -116,6 +116,12 @@ import Testing
         let again = try Self.importing(f, today: Self.day2) { try $0.upsert(Self.fullFlat("A-1"), contentHash: "h1", landlord: nil) }
         #expect(again.unchanged == 1)
         #expect(try Self.row(f, "A-1") == after)
+        // A stored flat without a hash (written before hashes existed) counts as changed once.
+        try Self.execute(f, "UPDATE listing SET contentHash = NULL")
+        let rehashed = try Self.importing(f, today: Self.day3) { try $0.upsert(Self.fullFlat("A-1"), contentHash: "h1", landlord: nil) }
+        #expect(rehashed.changed == 1)
+        #expect(try Self.row(f, "A-1")?["contentHash"] == "h1")
+        #expect(try Self.prices(f).count == 1)
     }
 
     @Test func changedFlatIsRewrittenKeepingFirstSeenAndGrowsPricesOnlyWhenAPriceChanged() throws {
