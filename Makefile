@@ -20,3 +20,4 @@ release:
 bench:
 	swift run -c release WohnlotseBench assignment
 	swift run -c release WohnlotseBench import-parse
+	swift run -c release WohnlotseBench import-e2e

@@ -4,11 +4,13 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "assignment": AssignmentBenchmark.run(Array(arguments.dropFirst()))
 case "import-parse": ImportBenchmark.run(arguments: Array(arguments.dropFirst()))
+case "import-e2e": await ImportEndToEndBenchmark.run(arguments: Array(arguments.dropFirst()))
 default:
     print("""
         usage: WohnlotseBench <benchmark> [options]
         benchmarks:
-          assignment     [--households 2000 --listings 20000 --density 0.10 --seed 1]
+          assignment     [--households 2000 --listings 20000 --density 0.10 --seed 1] [--no-large] [--clamped] [--runs N] [--scipy-runs N]
           import-parse   [--listings 100000] [--engine fast|xmlparser|both] [--keep]
+          import-e2e     [--listings 100000] [--keep]
         """)
 }

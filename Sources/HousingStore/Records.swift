@@ -255,39 +255,36 @@ extension Listing: FetchableRecord, MutablePersistableRecord {
     }
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
-        container["source"] = source
-        container["externalId"] = externalID
-        container["url"] = url
-        container["title"] = title
-        container["street"] = address.street
-        container["houseNumber"] = address.houseNumber
-        container["postalCode"] = address.postalCode
-        container["place"] = address.place
-        container["municipality"] = municipality
-        container["latitude"] = coordinate?.latitude
-        container["longitude"] = coordinate?.longitude
-        container["rooms"] = rooms
-        container["livingArea"] = livingArea
-        container["floor"] = floor
-        container["lift"] = lift
-        container["stepFree"] = stepFree
-        container["netColdRentCents"] = netColdRent.cents
-        container["operatingCostsCents"] = operatingCosts.cents
-        container["heatingCostsCents"] = heatingCosts?.cents
-        container["heatingIncluded"] = heatingIncluded
-        container["heatingType"] = heatingType?.rawValue
-        container["depositCents"] = deposit?.cents
-        container["availableFrom"] = availableFrom
-        container["availableFromText"] = availableFromText
-        container["wbsRequired"] = wbsRequired
-        container["petsAllowed"] = petsAllowed
-        container["landlordId"] = landlordID
-        container["firstSeen"] = firstSeen
-        container["lastSeen"] = lastSeen
-        container["status"] = status.rawValue
-        container["duplicateOfId"] = duplicateOf
+        for (column, value) in zip(Self.databaseColumns, databaseValues) { container[column] = value }
     }
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(inserted.rowID) }
+}
+
+extension Listing {
+    /// The listing's columns except `id`, in the order of `databaseValues`. The record encoding
+    /// above and the importer's prepared statements (`ImportSession`) both write these, so the two
+    /// cannot drift apart.
+    static let databaseColumns = [
+        "source", "externalId", "url", "title", "street", "houseNumber", "postalCode", "place", "municipality",
+        "latitude", "longitude", "rooms", "livingArea", "floor", "lift", "stepFree", "netColdRentCents",
+        "operatingCostsCents", "heatingCostsCents", "heatingIncluded", "heatingType", "depositCents", "availableFrom",
+        "availableFromText", "wbsRequired", "petsAllowed", "landlordId", "firstSeen", "lastSeen", "status", "duplicateOfId",
+    ]
+
+    /// The values of `databaseColumns`, in that order.
+    var databaseValues: [DatabaseValue] {
+        [
+            source.databaseValue, externalID.databaseValue, url.databaseValue, title.databaseValue,
+            address.street.databaseValue, address.houseNumber.databaseValue, address.postalCode.databaseValue,
+            address.place.databaseValue, municipality.databaseValue, coordinate?.latitude.databaseValue ?? .null,
+            coordinate?.longitude.databaseValue ?? .null, rooms.databaseValue, livingArea.databaseValue, floor.databaseValue,
+            lift.databaseValue, stepFree.databaseValue, netColdRent.cents.databaseValue, operatingCosts.cents.databaseValue,
+            heatingCosts?.cents.databaseValue ?? .null, heatingIncluded.databaseValue, heatingType?.rawValue.databaseValue ?? .null,
+            deposit?.cents.databaseValue ?? .null, availableFrom.databaseValue, availableFromText.databaseValue,
+            wbsRequired.databaseValue, petsAllowed.databaseValue, landlordID.databaseValue, firstSeen.databaseValue,
+            lastSeen.databaseValue, status.rawValue.databaseValue, duplicateOf.databaseValue,
+        ]
+    }
 }
 
 extension Course: FetchableRecord, MutablePersistableRecord {
