@@ -77,8 +77,15 @@ public struct MatchingEngine: Sendable {
         var excluded: Set<MunicipalityKey>
         var preferred: Set<MunicipalityKey>
         var deadline: CalendarDate?
-        /// (point index into the travel cache, days per week, anchor)
+        /// Per municipality index of the context: the Wohnsitzauflage allows it and it is not excluded.
+        var allowedPlace: [Bool]
+        /// Per municipality index: the household prefers it.
+        var preferredPlace: [Bool]
+        /// (point index into the travel cache, days per week, anchor), for explanations.
         var anchors: [(point: Int, days: Int, anchor: Anchor)]
+        /// The same points and days as plain numbers, for the scoring loop.
+        var anchorPoints: [Int]
+        var anchorDays: [Double]
         var urgency: Double
         var urgencyDetail: String
     }
@@ -90,12 +97,18 @@ public struct MatchingEngine: Sendable {
         var gross: Int64
         var area: Double
         var rooms: Double
-        var municipality: MunicipalityKey?
         var offerable: Bool
         var landlordDeclined: Bool
         var landlordScore: Double
         var ageDays: Int
         var availableFrom: CalendarDate?
+        /// Index into the context's municipalities, -1 when unknown.
+        var place: Int
+        var floor: Int?
+        var lift: Bool?
+        var stepFree: Bool?
+        var petsAllowed: Bool?
+        var wbsRequired: Bool
     }
 
     struct Context {
@@ -106,6 +119,9 @@ public struct MatchingEngine: Sendable {
         /// minutes[point][listing], computed lazily (NaN = not yet).
         var minutes: [[Float]] = []
         let listingCoordinates: [Coordinate?]
+        /// The listings' municipalities, indexed once so per-pair place checks are array lookups.
+        var municipalities: [MunicipalityKey] = []
+        var municipalityIndex: [MunicipalityKey: Int] = [:]
 
         mutating func point(_ c: Coordinate) -> Int {
             if let i = pointIndex[c] { return i }
@@ -120,7 +136,7 @@ public struct MatchingEngine: Sendable {
             let cached = minutes[point][listing]
             if !cached.isNaN { return Double(cached) }
             guard let to = listingCoordinates[listing] else { return nil }
-            let m = estimator.estimate(from: points[point], to: to).minutes
+            let m = estimator.minutes(from: points[point], to: to)
             minutes[point][listing] = Float(m)
             return m
         }
@@ -132,7 +148,12 @@ public struct MatchingEngine: Sendable {
         for (i, region) in table.regions.enumerated() {
             for key in region.members { regionOf[key] = i }
         }
-        return Context(table: table, regionOf: regionOf, listingCoordinates: listings.map(\.coordinate))
+        var context = Context(table: table, regionOf: regionOf, listingCoordinates: listings.map(\.coordinate))
+        for key in listings.compactMap(\.municipality) where context.municipalityIndex[key] == nil {
+            context.municipalityIndex[key] = context.municipalities.count
+            context.municipalities.append(key)
+        }
+        return context
     }
 
     func plan(_ p: HouseholdProfile, index: Int, context: inout Context, on date: CalendarDate) -> Plan {
@@ -145,11 +166,16 @@ public struct MatchingEngine: Sendable {
             anchors.append((context.point(c), anchor.daysPerWeek, anchor))
         }
         let (urgency, detail) = self.urgency(p.household, on: date)
+        let excluded = Set(p.household.excludedMunicipalities)
+        let preferred = Set(p.household.preferredMunicipalities)
+        let allowed = context.municipalities.map { p.household.residenceObligation.permits($0) && !excluded.contains($0) }
         return Plan(
             index: index, size: size, limits: limits, appropriateArea: appropriate,
             minArea: rules.space.minAreaPerPerson * Double(size), minRooms: (Double(size) / rules.space.maxPersonsPerRoom).rounded(.up),
-            needs: p.household.needs, residence: p.household.residenceObligation, excluded: Set(p.household.excludedMunicipalities),
-            preferred: Set(p.household.preferredMunicipalities), deadline: p.household.deadline, anchors: anchors,
+            needs: p.household.needs, residence: p.household.residenceObligation, excluded: excluded,
+            preferred: preferred, deadline: p.household.deadline,
+            allowedPlace: allowed, preferredPlace: context.municipalities.map { preferred.contains($0) }, anchors: anchors,
+            anchorPoints: anchors.map(\.0), anchorDays: anchors.map { Double($0.1) },
             urgency: urgency, urgencyDetail: detail)
     }
 
@@ -163,9 +189,11 @@ public struct MatchingEngine: Sendable {
         let openness = l.landlordID.flatMap { landlords[$0] }
         return Row(
             index: index, region: l.municipality.flatMap { context.regionOf[$0] } ?? -1, gross: l.grossColdRent.cents,
-            area: l.livingArea, rooms: l.rooms, municipality: l.municipality,
+            area: l.livingArea, rooms: l.rooms,
             offerable: l.status == .active && l.duplicateOf == nil, landlordDeclined: openness == .declined,
-            landlordScore: openness == .open ? 1 : 0.5, ageDays: max(0, l.firstSeen.days(until: date)), availableFrom: l.availableFrom)
+            landlordScore: openness == .open ? 1 : 0.5, ageDays: max(0, l.firstSeen.days(until: date)), availableFrom: l.availableFrom,
+            place: l.municipality.flatMap { context.municipalityIndex[$0] } ?? -1, floor: l.floor, lift: l.lift, stepFree: l.stepFree,
+            petsAllowed: l.petsAllowed, wbsRequired: l.wbsRequired)
     }
 
     /// Urgency 0…1 of a household on `date`: the larger of waiting time and deadline pressure.
@@ -189,93 +217,117 @@ public struct MatchingEngine: Sendable {
 
     // MARK: Checks and components (one implementation for the loop and for explanations)
 
-    /// Runs the hard checks. With `explain` false it stops at the first failure and builds no text.
-    func checks(_ p: Plan, _ r: Row, explain: Bool, listing: Listing? = nil) -> (passed: Bool, checks: [MatchExplanation.Check]) {
+    // The hard checks, each one predicate, used by the hot loop (`feasible`) and by explanations.
+
+    func listingOK(_ r: Row) -> Bool { r.offerable && !r.landlordDeclined }
+    func limit(_ p: Plan, _ r: Row) -> Int64? { r.region >= 0 ? p.limits[r.region] : nil }
+    func costOK(_ p: Plan, _ r: Row) -> Bool {
+        guard let limit = limit(p, r) else { return false }
+        return r.gross * 100 <= limit * (100 + Int64(rules.costTolerancePercent))
+    }
+    func spaceOK(_ p: Plan, _ r: Row) -> Bool { r.area >= p.minArea && r.rooms >= p.minRooms }
+    func wbsOK(_ p: Plan, _ r: Row) -> Bool {
+        !r.wbsRequired || (p.needs.wbsHeld && (p.needs.wbsRooms.map { r.rooms <= Double($0) } ?? true))
+    }
+    func accessOK(_ n: Needs, _ r: Row) -> Bool {
+        if n.stepFree && r.stepFree != true { return false }
+        if n.groundFloorOrLift && !(r.floor == 0 || r.lift == true) { return false }
+        if let maxFloor = n.maxFloor, r.lift != true, (r.floor ?? Int.max) > maxFloor { return false }
+        return true
+    }
+    func petsOK(_ p: Plan, _ r: Row) -> Bool { !p.needs.pets || r.petsAllowed != false }
+    func datesOK(_ p: Plan, _ r: Row) -> Bool {
+        guard let available = r.availableFrom, let deadline = p.deadline else { return true }
+        return available <= deadline
+    }
+    func placeOK(_ p: Plan, _ r: Row) -> Bool { r.place >= 0 && p.allowedPlace[r.place] }
+
+    /// All hard checks, cheapest first, without building any text.
+    @inline(__always)
+    func feasible(_ p: Plan, _ r: Row) -> Bool {
+        listingOK(r) && costOK(p, r) && spaceOK(p, r) && wbsOK(p, r) && accessOK(p.needs, r) && petsOK(p, r) && datesOK(p, r) && placeOK(p, r)
+    }
+
+    /// Every hard check with its numbers, for an explanation.
+    func checks(_ p: Plan, _ r: Row, listing l: Listing) -> [MatchExplanation.Check] {
         var out: [MatchExplanation.Check] = []
-        var ok = true
-        func check(_ id: String, _ passed: Bool, _ detail: @autoclosure () -> String) -> Bool {
-            if !passed { ok = false }
-            if explain { out.append(.init(id: id, passed: passed, detail: detail())) }
-            return passed || explain
-        }
-        let tolerance = Int64(rules.costTolerancePercent)
-        guard check("listing", r.offerable && !r.landlordDeclined,
-            !r.offerable ? "the listing is \(listing?.status.rawValue ?? "not active")\(listing?.duplicateOf.map { ", a duplicate of listing \($0)" } ?? "")"
-                : r.landlordDeclined ? "the landlord has declined to rent to refugee households" : "active, and the landlord has not declined") else { return (false, out) }
-        let limit: Int64? = r.region >= 0 ? p.limits[r.region] : nil
-        let withinCost = limit.map { r.gross * 100 <= $0 * (100 + tolerance) } ?? false
-        guard check("cost", withinCost, {
-            guard let limit else { return r.region < 0 ? "no Kreis Plön KdU limit applies to this municipality" : "no limit row for \(p.size) persons" }
+        func check(_ id: String, _ passed: Bool, _ detail: String) { out.append(.init(id: id, passed: passed, detail: detail)) }
+        let tolerance = rules.costTolerancePercent
+        check("listing", listingOK(r),
+            !r.offerable ? "the listing is \(l.status.rawValue)\(l.duplicateOf.map { ", a duplicate of listing \($0)" } ?? "")"
+                : r.landlordDeclined ? "the landlord has declined to rent to refugee households" : "active, and the landlord has not declined")
+        let costText: String
+        if let limit = limit(p, r) {
             let diff = Money(cents: limit - r.gross)
-            if r.gross <= limit { return "Bruttokaltmiete \(Money(cents: r.gross)) within the limit \(Money(cents: limit)) (headroom \(diff))" }
-            return "Bruttokaltmiete \(Money(cents: r.gross)) is \(-diff) over the limit \(Money(cents: limit))" + (withinCost ? ", within the \(tolerance) % tolerance: the job centre must consent" : "")
-        }()) else { return (false, out) }
-        guard check("space", r.area >= p.minArea && r.rooms >= p.minRooms,
+            costText = r.gross <= limit
+                ? "Bruttokaltmiete \(Money(cents: r.gross)) within the limit \(Money(cents: limit)) (headroom \(diff))"
+                : "Bruttokaltmiete \(Money(cents: r.gross)) is \(-diff) over the limit \(Money(cents: limit))" + (costOK(p, r) ? ", within the \(tolerance) % tolerance: the job centre must consent" : "")
+        } else {
+            costText = r.region < 0 ? "no Kreis Plön KdU limit applies to this municipality" : "no limit row for \(p.size) persons"
+        }
+        check("cost", costOK(p, r), costText)
+        check("space", spaceOK(p, r),
             String(format: "%.1f m² and %@ room(s) for %d person(s) (at least %.0f m² and %.0f room(s): %.0f m² per person, at most %.0f persons per room)",
                 r.area, r.rooms == r.rooms.rounded() ? String(Int(r.rooms)) : String(r.rooms), p.size, p.minArea, p.minRooms,
-                rules.space.minAreaPerPerson, rules.space.maxPersonsPerRoom)) else { return (false, out) }
-        let wbsRequired = listing?.wbsRequired ?? false
-        let wbsOK = !wbsRequired || (p.needs.wbsHeld && (p.needs.wbsRooms.map { r.rooms <= Double($0) } ?? true))
-        guard check("wbs", wbsOK, !wbsRequired ? "no WBS required" : p.needs.wbsHeld ? (wbsOK ? "WBS required and held" : "WBS required; the household's WBS allows \(p.needs.wbsRooms ?? 0) rooms") : "WBS required, but the household holds none") else { return (false, out) }
-        if let l = listing ?? nil {
-            let accessOK = accessible(p.needs, l)
-            guard check("access", accessOK.0, accessOK.1) else { return (false, out) }
-            let petsOK = !p.needs.pets || l.petsAllowed != false
-            guard check("pets", petsOK, !p.needs.pets ? "no pets" : l.petsAllowed == true ? "pets allowed" : petsOK ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets") else { return (false, out) }
-            let avail = l.availableFrom
-            let datesOK = avail.map { a in p.deadline.map { a <= $0 } ?? true } ?? true
-            guard check("dates", datesOK, avail.map { "available from \($0.iso)" + (p.deadline.map { d in datesOK ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") } ?? "available now (\(l.availableFromText ?? "no date given"))") else { return (false, out) }
-        }
-        let placeOK: Bool
+                rules.space.minAreaPerPerson, rules.space.maxPersonsPerRoom))
+        check("wbs", wbsOK(p, r), !r.wbsRequired ? "no WBS required" : p.needs.wbsHeld ? (wbsOK(p, r) ? "WBS required and held" : "WBS required; the household's WBS allows \(p.needs.wbsRooms ?? 0) rooms") : "WBS required, but the household holds none")
+        check("access", accessOK(p.needs, r), accessText(p.needs, r))
+        check("pets", petsOK(p, r), !p.needs.pets ? "no pets" : r.petsAllowed == true ? "pets allowed" : petsOK(p, r) ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets")
+        check("dates", datesOK(p, r), r.availableFrom.map { "available from \($0.iso)" + (p.deadline.map { d in datesOK(p, r) ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") } ?? "available now (\(l.availableFromText ?? "no date given"))")
         let placeText: String
-        if let m = r.municipality {
+        if let m = l.municipality {
             if !p.residence.permits(m) {
-                placeOK = false
                 placeText = "the Wohnsitzauflage (\(p.residence.code)) does not allow \(m)"
             } else if p.excluded.contains(m) {
-                placeOK = false
                 placeText = "\(m) is excluded by the household"
             } else {
-                placeOK = true
                 placeText = "\(m) allowed" + (p.residence == .none ? "" : " by the Wohnsitzauflage (\(p.residence.code))")
             }
         } else {
-            placeOK = false
             placeText = "the listing's municipality is unknown"
         }
-        _ = check("place", placeOK, placeText)
-        return (ok, out)
+        check("place", placeOK(p, r), placeText)
+        return out
     }
 
-    func accessible(_ needs: Needs, _ l: Listing) -> (Bool, String) {
+    func accessText(_ needs: Needs, _ r: Row) -> String {
         var reasons: [String] = []
-        if needs.stepFree && l.stepFree != true { reasons.append(l.stepFree == nil ? "step-free access needed, the listing does not say" : "step-free access needed") }
-        if needs.groundFloorOrLift && !(l.floor == 0 || l.lift == true) {
-            reasons.append(l.floor == nil ? "ground floor or lift needed, floor unknown" : "ground floor or lift needed, floor \(l.floor ?? 0) without lift")
+        if needs.stepFree && r.stepFree != true { reasons.append(r.stepFree == nil ? "step-free access needed, the listing does not say" : "step-free access needed") }
+        if needs.groundFloorOrLift && !(r.floor == 0 || r.lift == true) {
+            reasons.append(r.floor == nil ? "ground floor or lift needed, floor unknown" : "ground floor or lift needed, floor \(r.floor ?? 0) without lift")
         }
-        if let maxFloor = needs.maxFloor, l.lift != true, (l.floor ?? Int.max) > maxFloor {
-            reasons.append("at most floor \(maxFloor) without a lift, the flat is on \(l.floor.map { "floor \($0)" } ?? "an unknown floor")")
+        if let maxFloor = needs.maxFloor, r.lift != true, (r.floor ?? Int.max) > maxFloor {
+            reasons.append("at most floor \(maxFloor) without a lift, the flat is on \(r.floor.map { "floor \($0)" } ?? "an unknown floor")")
         }
         if reasons.isEmpty {
             let needed = needs.stepFree || needs.groundFloorOrLift || needs.maxFloor != nil
-            return (true, needed ? "access needs met (floor \(l.floor.map(String.init) ?? "?"), lift \(l.lift == true ? "yes" : "no"), step-free \(l.stepFree == true ? "yes" : "no"))" : "no access needs")
+            return needed ? "access needs met (floor \(r.floor.map(String.init) ?? "?"), lift \(r.lift == true ? "yes" : "no"), step-free \(r.stepFree == true ? "yes" : "no"))" : "no access needs"
         }
-        return (false, reasons.joined(separator: "; "))
+        return reasons.joined(separator: "; ")
     }
 
     /// The six component values 0…1, in the order of `componentIDs`.
     static let componentIDs = ["commute", "cost-headroom", "space", "landlord", "preferred-municipality", "time-on-market"]
 
-    func componentValues(_ p: Plan, _ r: Row, context: inout Context) -> [Double] {
+    /// The six component values of a pair, without allocating.
+    struct Values {
+        var commute, cost, space, landlord, preferred, market: Double
+        var array: [Double] { [commute, cost, space, landlord, preferred, market] }
+        func score(_ w: [Double]) -> Double {
+            commute * w[0] + cost * w[1] + space * w[2] + landlord * w[3] + preferred * w[4] + market * w[5]
+        }
+    }
+
+    func componentValues(_ p: Plan, _ r: Row, context: inout Context) -> Values {
         // Commute: per anchor 1 up to ok minutes, 0 at max minutes; weighted by days per week.
         var commute = rules.commute.noAnchorScore
-        if !p.anchors.isEmpty {
+        if !p.anchorPoints.isEmpty {
             var sum = 0.0
             var days = 0.0
-            for a in p.anchors {
-                let minutes = context.travelMinutes(point: a.point, listing: r.index, estimator: travel) ?? rules.commute.maxMinutes
-                sum += Double(a.days) * tripScore(minutes)
-                days += Double(a.days)
+            for a in 0..<p.anchorPoints.count {
+                let minutes = context.travelMinutes(point: p.anchorPoints[a], listing: r.index, estimator: travel) ?? rules.commute.maxMinutes
+                sum += p.anchorDays[a] * tripScore(minutes)
+                days += p.anchorDays[a]
             }
             commute = days > 0 ? sum / days : commute
         }
@@ -284,9 +336,9 @@ public struct MatchingEngine: Sendable {
             cost = min(1, Double(limit - r.gross) / Double(limit) / (rules.fullScoreHeadroomPercent / 100))
         }
         let space = p.appropriateArea > 0 ? min(1, r.area / p.appropriateArea) : 1
-        let preferred = p.preferred.isEmpty ? 0.5 : (r.municipality.map { p.preferred.contains($0) } == true ? 1 : 0)
+        let preferred = p.preferred.isEmpty ? 0.5 : (r.place >= 0 && p.preferredPlace[r.place] ? 1 : 0)
         let market = max(0, 1 - Double(r.ageDays) / Double(rules.market.staleDays))
-        return [commute, cost, space, r.landlordScore, preferred, market]
+        return Values(commute: commute, cost: cost, space: space, landlord: r.landlordScore, preferred: preferred, market: market)
     }
 
     func tripScore(_ minutes: Double) -> Double {
@@ -343,10 +395,8 @@ public struct MatchingEngine: Sendable {
                     let r = rows[li]
                     if r.gross * 100 > bound { break }
                     considered += 1
-                    guard checks(p, r, explain: false, listing: listings[li]).passed else { continue }
-                    let values = componentValues(p, r, context: &context)
-                    var score = 0.0
-                    for c in 0..<values.count { score += values[c] * weights[c] }
+                    guard self.feasible(p, r) else { continue }
+                    let score = componentValues(p, r, context: &context).score(weights)
                     let pr = priority(score: score, urgency: p.urgency)
                     feasible += 1
                     columns.append(Int32(li))
@@ -404,11 +454,11 @@ public struct MatchingEngine: Sendable {
         let landlords: [Landlord.ID: Landlord.Openness] = listing.landlordID.flatMap { id in landlordOpenness.map { [id: $0] } } ?? [:]
         let r = row(listing, index: 0, context: context, landlords: landlords, on: date)
         let p = plan(profile, index: 0, context: &context, on: date)
-        var (_, checks) = checks(p, r, explain: true, listing: listing)
+        var checks = checks(p, r, listing: listing)
         if profile.members.isEmpty {
             checks.insert(.init(id: "household", passed: false, detail: "the household has no members recorded"), at: 0)
         }
-        let values = componentValues(p, r, context: &context)
+        let values = componentValues(p, r, context: &context).array
         let weights = normalisedWeights
         var components: [MatchExplanation.Component] = []
         var trips: [MatchExplanation.Trip] = []

@@ -24,6 +24,12 @@ public struct TravelEstimate: Hashable, Codable, Sendable {
 /// without touching the scorer.
 public protocol TravelTimeEstimator: Sendable {
     func estimate(from: Coordinate, to: Coordinate) -> TravelEstimate
+    /// Just the minutes, for the scoring loop; by default taken from `estimate`.
+    func minutes(from: Coordinate, to: Coordinate) -> Double
+}
+
+extension TravelTimeEstimator {
+    public func minutes(from: Coordinate, to: Coordinate) -> Double { estimate(from: from, to: to).minutes }
 }
 
 /// Straight-line distance × a detour factor, at a configured speed per mode; the fastest mode
@@ -35,20 +41,25 @@ public struct StraightLineEstimator: TravelTimeEstimator {
 
     public func estimate(from: Coordinate, to: Coordinate) -> TravelEstimate {
         let road = from.distanceKilometres(to: to) * model.detourFactor
-        var best = TravelEstimate(minutes: .infinity, mode: .bus, distanceKilometres: road, estimated: true, method: "")
+        let (minutes, mode) = fastest(roadKilometres: road)
+        var best = TravelEstimate(minutes: minutes, mode: mode, distanceKilometres: road, estimated: true, method: "")
+        best.method = String(format: "estimated: %.1f km straight line × %.2f detour, by %@", road / model.detourFactor, model.detourFactor, best.mode.rawValue)
+        return best
+    }
+
+    public func minutes(from: Coordinate, to: Coordinate) -> Double {
+        fastest(roadKilometres: from.distanceKilometres(to: to) * model.detourFactor).minutes
+    }
+
+    /// The fastest mode allowed for a road distance; the bus when none is.
+    func fastest(roadKilometres road: Double) -> (minutes: Double, mode: TravelMode) {
+        var best = (minutes: Double.infinity, mode: TravelMode.bus)
         for (mode, spec) in [(TravelMode.walk, model.walk), (.bike, model.bike), (.bus, model.bus)] {
             if let maxKm = spec.maxKm, road > maxKm { continue }
             let minutes = road / spec.speedKmh * 60 + spec.overheadMinutes
-            if minutes < best.minutes {
-                best.minutes = minutes
-                best.mode = mode
-            }
+            if minutes < best.minutes { best = (minutes, mode) }
         }
-        if !best.minutes.isFinite {  // no mode allowed: fall back to the bus without a limit
-            best.minutes = road / model.bus.speedKmh * 60 + model.bus.overheadMinutes
-            best.mode = .bus
-        }
-        best.method = String(format: "estimated: %.1f km straight line × %.2f detour, by %@", road / model.detourFactor, model.detourFactor, best.mode.rawValue)
+        if !best.minutes.isFinite { best = (road / model.bus.speedKmh * 60 + model.bus.overheadMinutes, .bus) }
         return best
     }
 }
