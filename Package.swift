@@ -52,7 +52,7 @@ let package = Package(
         /** Release-mode benchmarks; see README "Benchmarks". */
         .executableTarget(
             name: "WohnlotseBench",
-            dependencies: ["HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport"],
+            dependencies: ["HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport", "WohnlotseCommands"],
             path: "Benchmarks/WohnlotseBench"
         ),
 

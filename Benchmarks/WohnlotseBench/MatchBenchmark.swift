@@ -3,6 +3,7 @@ import HousingDomain
 import HousingStore
 import Matching
 import RuleBook
+import WohnlotseCommands
 
 /// District scale: N households (1–4 anchors each) × M active listings in a real SQLite file,
 /// end to end: load from SQLite, filter, score, top-k, assignment, explanations, store.
@@ -81,21 +82,7 @@ enum MatchBenchmark {
         let engine = MatchingEngine(book: book)
         let outcome = try engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
         let t2 = clock.now
-        let encoder = JSONEncoder()
-        var suggestions: [NewSuggestion] = []
-        for result in outcome.results {
-            let profile = input.households[result.household]
-            guard let hid = profile.household.id else { continue }
-            for (rank, c) in result.top.enumerated() {
-                let listing = input.listings[c.listing]
-                guard let lid = listing.id else { continue }
-                let e = try engine.explain(household: profile, listing: listing, landlordOpenness: nil, on: date)
-                suggestions.append(NewSuggestion(
-                    householdID: hid, listingID: lid, rank: rank + 1, score: min(1, max(0, e.score)), priority: e.priority, assigned: result.assigned == c.listing,
-                    costVerdict: e.cost?.verdict.rawValue, grossColdRent: listing.grossColdRent, limit: e.cost?.limit,
-                    explanationJSON: String(decoding: try encoder.encode(e), as: UTF8.self)))
-            }
-        }
+        let suggestions = try outcome.suggestions(input: input).parallelMap { try $0.build(engine: engine, on: date) }
         let t3 = clock.now
         _ = try db.saveMatchRun(date: date, startedAt: Date().formatted(.iso8601), parameters: "{}", households: input.households.count,
             listings: input.listings.count, pairsConsidered: outcome.pairsConsidered, feasiblePairs: outcome.feasiblePairs, milliseconds: 0,

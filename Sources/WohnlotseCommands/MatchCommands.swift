@@ -226,22 +226,8 @@ enum MatchJob {
         let started = Date()
         let input = try db.matchingInput(on: date, by: actor)
         let outcome = try engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        var suggestions: [NewSuggestion] = []
-        for result in outcome.results {
-            let profile = input.households[result.household]
-            guard let hid = profile.household.id else { continue }
-            for (rank, c) in result.top.enumerated() {
-                let listing = input.listings[c.listing]
-                guard let lid = listing.id else { continue }
-                let explanation = try engine.explain(household: profile, listing: listing,
-                    landlordOpenness: listing.landlordID.flatMap { input.landlordOpenness[$0] }, on: date)
-                suggestions.append(NewSuggestion(
-                    householdID: hid, listingID: lid, rank: rank + 1, score: min(1, max(0, explanation.score)), priority: explanation.priority,
-                    assigned: result.assigned == c.listing, costVerdict: explanation.cost?.verdict.rawValue, grossColdRent: listing.grossColdRent,
-                    limit: explanation.cost?.limit, explanationJSON: String(decoding: try encoder.encode(explanation), as: UTF8.self)))
-            }
+        let suggestions = try outcome.suggestions(input: input).parallelMap { request in
+            try request.build(engine: engine, on: date)
         }
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"

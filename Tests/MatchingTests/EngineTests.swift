@@ -210,3 +210,14 @@ func flat(id: Int64 = 1, gross: Int64 = 48_450, area: Double = 60, rooms: Double
         #expect(Set(assigned).count == assigned.count, "one household per flat")
     }
 }
+
+@Suite struct ParallelMapTests {
+    struct Boom: Error {}
+
+    @Test func keepsOrderAndRethrows() throws {
+        let input = Array(0..<10_000)
+        #expect(try input.parallelMap { $0 * 2 } == input.map { $0 * 2 })
+        #expect(try [Int]().parallelMap { $0 }.isEmpty)
+        #expect(throws: Boom.self) { _ = try input.parallelMap { i -> Int in if i == 7_777 { throw Boom() }; return i } }
+    }
+}

@@ -1,0 +1,73 @@
+import Dispatch
+
+extension Array where Element: Sendable {
+    /// Maps on every core, keeping the order; the first error thrown is rethrown. For independent,
+    /// pure work such as building explanations.
+    public func parallelMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
+        let box = ResultsBox<T>(count: count)
+        let chunks = Swift.min(count, 64)
+        guard chunks > 0 else { return [] }
+        let size = (count + chunks - 1) / chunks
+        self.withUnsafeBufferPointer { input in
+            nonisolated(unsafe) let input = input
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * size
+                let end = Swift.min(start + size, input.count)
+                guard start < end else { return }
+                for i in start..<end {
+                    do { box.set(i, try transform(input[i])) } catch { box.fail(error) }
+                }
+            }
+        }
+        return try box.values()
+    }
+}
+
+/// Slots written once each from many threads; distinct indices, so writes never race.
+private final class ResultsBox<T: Sendable>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+    private var error: (any Error)?
+    private let lock = NSLockLike()
+
+    init(count: Int) {
+        self.count = count
+        slots = UnsafeMutablePointer<T?>.allocate(capacity: Swift.max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    /// Each index is written by exactly one thread.
+    func set(_ i: Int, _ value: T) { slots[i] = value }
+
+    func fail(_ e: any Error) {
+        lock.withLock { if error == nil { error = e } }
+    }
+
+    func values() throws -> [T] {
+        if let error = lock.withLock({ error }) { throw error }
+        return (0..<count).compactMap { slots[$0] }
+    }
+}
+
+/// A minimal lock over pthread_mutex (Foundation-free).
+private final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
