@@ -470,7 +470,7 @@ public struct MatchingEngine: Sendable {
         let limit: Int64? = r.region >= 0 ? p.limits[r.region] : nil
         let texts = [
             trips.isEmpty ? (p.anchors.isEmpty ? (profile.anchors.isEmpty ? "no anchors: neutral \(rules.commute.noAnchorScore)" : "anchors without a known location: neutral \(rules.commute.noAnchorScore)") : "the flat has no location")
-                : trips.map { String(format: "%@ %.0f min by %@ (%d×/week)", $0.anchor, $0.estimate.minutes, $0.estimate.mode.rawValue, $0.daysPerWeek) }.joined(separator: "; ") + " — estimated",
+                : MatchExplanation.tripsSummary(trips),
             limit.map { l in r.gross <= l ? "headroom \(Money(cents: l - r.gross)) of \(Money(cents: l)) (full score from \(Int(rules.fullScoreHeadroomPercent)) % under)" : "over the limit" } ?? "no limit",
             String(format: "%.1f m² against %.0f m² appropriate for %d person(s)", r.area, p.appropriateArea, p.size),
             listing.landlordID == nil ? "no landlord recorded" : "landlord \(landlordOpenness?.rawValue ?? "unknown")",

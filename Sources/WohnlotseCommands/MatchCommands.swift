@@ -331,8 +331,7 @@ extension MatchExplanation {
         copy.components = components.map { c in
             guard c.id == "commute" else { return c }
             var hidden = c
-            hidden.detail = copy.trips.map { String(format: "%@ %.0f min by %@ (%d×/week)", $0.anchor, $0.estimate.minutes, $0.estimate.mode.rawValue, $0.daysPerWeek) }
-                .joined(separator: "; ") + (copy.trips.isEmpty ? "" : " — estimated")
+            hidden.detail = MatchExplanation.tripsSummary(copy.trips)
             return hidden
         }
         return copy
