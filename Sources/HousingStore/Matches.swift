@@ -90,7 +90,7 @@ extension AppDatabase {
     public func matchingInput(on date: CalendarDate, by actor: Actor) throws -> MatchingInput {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
-            var request = Household.filter([Stage.coaching.rawValue, Stage.searching.rawValue, Stage.viewing.rawValue].contains(Column("stage")))
+            var request = Household.filter(Stage.allCases.filter(\.isLookingForFlat).map(\.rawValue).contains(Column("stage")))
             if actor.role == .coach { request = request.visible(toCoach: actor.userID) }
             let households = try request.order(Column("id")).fetchAll(db)
             let ids = households.compactMap(\.id?.rawValue)
