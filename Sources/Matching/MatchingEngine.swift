@@ -358,6 +358,12 @@ public struct MatchingEngine: Sendable {
         return score * (1 + f * urgency) / (1 + f)
     }
 
+    /// The inverse of `priority(score:urgency:)`.
+    func score(priority: Double, urgency: Double) -> Double {
+        let f = rules.fairness.weight
+        return priority * (1 + f) / (1 + f * urgency)
+    }
+
     // MARK: Run
 
     /// Scores every household against every listing in its cost band, keeps the top k and assigns.
@@ -379,6 +385,7 @@ public struct MatchingEngine: Sendable {
         var columns: [Int32] = []
         var edgeScores: [Double] = []
         var considered = 0
+        var urgencies = [Double](repeating: 0, count: households.count)
         for (hi, profile) in households.enumerated() {
             guard !profile.members.isEmpty else {
                 results.append(HouseholdResult(household: hi, top: [], feasibleCount: 0, assigned: nil, skippedBecause: "no members recorded"))
@@ -386,6 +393,7 @@ public struct MatchingEngine: Sendable {
                 continue
             }
             let p = plan(profile, index: hi, context: &context, on: date)
+            urgencies[hi] = p.urgency
             var top: [Candidate] = []
             var feasible = 0
             for (region, indices) in byRegion.enumerated() {
@@ -421,9 +429,7 @@ public struct MatchingEngine: Sendable {
                 let range = rowStart[hi]..<rowStart[hi + 1]
                 if let e = range.first(where: { columns[$0] == column }) {
                     let pr = edgeScores[e]
-                    let f = rules.fairness.weight
-                    let urgency = urgency(households[hi].household, on: date).0
-                    results[hi].top.append(Candidate(listing: li, score: pr * (1 + f) / (1 + f * urgency), priority: pr))
+                    results[hi].top.append(Candidate(listing: li, score: score(priority: pr, urgency: urgencies[hi]), priority: pr))
                 }
             }
             if let c = results[hi].top.first(where: { $0.listing == li }) { total += c.priority }
