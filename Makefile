@@ -7,7 +7,7 @@ demo:
 	.build/debug/wohnlotse demo
 
 test:
-	@bash scripts/setup
+	@bash scripts/setup --test
 	swift build --build-tests
 	swift test --skip-build
 
