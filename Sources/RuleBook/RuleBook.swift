@@ -39,8 +39,20 @@ public struct RuleBook: Sendable {
     }
 
     /// Every problem in the rules of `directory`; empty when the rules are valid.
+    /// Also checks `retention.yaml`, which only `privacy sweep` reads: an operator who validates the
+    /// folder after an edit should hear about every file in it.
     public static func validate(directory: URL) -> [RuleProblem] {
-        read(directory: directory).problems
+        var problems = read(directory: directory).problems
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return problems
+        }
+        do {
+            _ = try RetentionPolicy.load(directory: directory)
+        } catch {
+            if case .invalidRules(_, let retentionProblems) = error { problems += retentionProblems }
+        }
+        return problems
     }
 
     /// The table in force on `date`: the one with the latest `valid_from` on or before it.

@@ -100,6 +100,9 @@ public struct RulesCommand: ParsableCommand {
             print("  \(book.costTables.count) cost-limit table(s): valid from \(book.costTables.map(\.validFrom.iso).joined(separator: ", "))")
             print("  \(book.heatingRules.count) heating table(s): valid from \(book.heatingRules.map(\.validFrom.iso).joined(separator: ", "))")
             print("  gazetteer: \(book.gazetteer.entries.count) places, \(book.gazetteer.kreisPloenMunicipalities.count) municipalities of Kreis Plön")
+            if let retention = try? RetentionPolicy.load(directory: url) {
+                print("  retention: closed cases anonymised after \(retention.closedCaseMonths) months, visit notes cleared after \(retention.visitNoteMonths) months, import diagnostics pruned after \(retention.importDiagnosticsDays) days")
+            }
             if book.heatingRules.contains(where: \.placeholder) {
                 print("  note: heating thresholds are placeholders; replace them with the county's figures")
             }

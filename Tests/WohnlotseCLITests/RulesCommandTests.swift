@@ -125,6 +125,19 @@ import Testing
         #expect(missing.stderr.contains("is not a directory of rules"))
     }
 
+    @Test func validateChecksTheRetentionFileToo() throws {
+        let cli = try CLIRunner()
+        try cli.installProjectData()
+        #expect(try cli.ok(["rules", "validate"]).stdout.contains("retention: closed cases anonymised after"))
+        let file = cli.directory.appendingPathComponent("Rules/retention.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "clear_after_months:", with: "clear_after_month:").write(to: file, atomically: true, encoding: .utf8)
+        let result = try cli.run(["rules", "validate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Rules/retention.yaml:"), "\(result.stderr)")
+        #expect(result.stderr.contains("unknown key 'clear_after_month' (did you mean 'clear_after_months'?)"), "\(result.stderr)")
+    }
+
     @Test func rulesDirectoryComesFromTheEnvironment() throws {
         let cli = try CLIRunner()
         try cli.installProjectData()
