@@ -14,6 +14,11 @@ struct Renderer: Sendable {
         "layout": LayoutTemplates.layout,
         "login": LayoutTemplates.login,
         "error": LayoutTemplates.error,
+        "review": SuggestionTemplates.review,
+        "suggestion": SuggestionTemplates.suggestion,
+        "sheet": SuggestionTemplates.sheet,
+        "costFacts": SuggestionTemplates.costFacts,
+        "householdFacts": SuggestionTemplates.householdFacts,
     ]
 
     init() throws {

@@ -92,6 +92,7 @@ public struct WebApp: Sendable {
             return redirect(to: WebApp.home(for: session.user.role))
         }
         addAuthRoutes(to: router)
+        addSuggestionRoutes(to: router)
         return router
     }
 

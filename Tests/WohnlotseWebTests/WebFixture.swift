@@ -56,6 +56,15 @@ struct WebFixture {
         }
     }
 
+    /// Runs `body` with a browser signed in as `user`.
+    func signedIn<T: Sendable>(as user: String, _ body: @Sendable (Browser) async throws -> T) async throws -> T {
+        try await withBrowser { browser async throws in
+            let page = try await browser.signIn(user)
+            #expect(page.status == .seeOther, "\(user) could not sign in")
+            return try await body(browser)
+        }
+    }
+
     /// Audit rows (newest first) as the admin reads them.
     func audit(user: String? = nil) throws -> [AuditEntry] {
         try database.auditEntries(userName: user, limit: 1000, by: try actor("admin"))
