@@ -50,9 +50,18 @@ struct ServeCommand: AsyncParsableCommand {
             names = configs.filter(\.enabled).map(\.name)
         }
         let environment = global.environment
+        // The gazetteer places anchors stored without coordinates on the household page's map.
+        let gazetteer = (try? global.ruleBook())?.gazetteer
+        if gazetteer == nil {
+            FileHandle.standardError.write(Data("warning: no rules folder (--rules, $WOHNLOTSE_RULES or ./Rules): places without coordinates are left off the household map\n".utf8))
+        }
         let configuration = WebConfiguration(
             secureCookies: secureCookies ?? !Self.isLoopback(host), trustForwardedFor: trustProxy, importSources: names,
-            today: { CalendarDate.today(environment: environment) })
+            today: { CalendarDate.today(environment: environment) },
+            locate: { address in
+                guard let gazetteer, let postalCode = address.postalCode, let place = address.place else { return nil }
+                return try? gazetteer.resolve(postalCode: postalCode, place: place).coordinate
+            })
         var logger = Logger(label: "wohnlotse.web")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let app = try WebApp(database: database, configuration: configuration)

@@ -19,6 +19,14 @@ struct Renderer: Sendable {
         "sheet": SuggestionTemplates.sheet,
         "costFacts": SuggestionTemplates.costFacts,
         "householdFacts": SuggestionTemplates.householdFacts,
+        "agenda": CoachTemplates.agenda,
+        "households": CoachTemplates.households,
+        "household": CoachTemplates.household,
+        "visit": CoachTemplates.visit,
+        "courses": CoachTemplates.courses,
+        "attendance": CoachTemplates.attendance,
+        "landlords": CoachTemplates.landlords,
+        "landlord": CoachTemplates.landlord,
     ]
 
     init() throws {

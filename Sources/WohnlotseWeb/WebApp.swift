@@ -33,12 +33,15 @@ public struct WebConfiguration: Sendable {
     public var today: @Sendable () -> CalendarDate
     /// The clock for sessions and throttling.
     public var now: @Sendable () -> Date
+    /// Where an address is, for places stored without coordinates (the gazetteer in `Rules/`, as
+    /// matching uses it); nil when unknown. Only for the household page's map and distances.
+    public var locate: @Sendable (Address) -> Coordinate?
 
     public init(
         secureCookies: Bool, trustForwardedFor: Bool = false, idleTimeout: TimeInterval = 2 * 3600, absoluteTimeout: TimeInterval = 12 * 3600,
         maxFailures: Int = 5, failureWindow: TimeInterval = 15 * 60, bcryptCost: UInt8 = Passwords.cost, importSources: [String] = [],
         importHealthDays: Int = 3, today: @escaping @Sendable () -> CalendarDate = { CalendarDate.today() },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, locate: @escaping @Sendable (Address) -> Coordinate? = { _ in nil }
     ) {
         self.secureCookies = secureCookies
         self.trustForwardedFor = trustForwardedFor
@@ -51,6 +54,7 @@ public struct WebConfiguration: Sendable {
         self.importHealthDays = importHealthDays
         self.today = today
         self.now = now
+        self.locate = locate
     }
 }
 
@@ -93,6 +97,8 @@ public struct WebApp: Sendable {
         }
         addAuthRoutes(to: router)
         addSuggestionRoutes(to: router)
+        addCoachRoutes(to: router)
+        addCourseAndLandlordRoutes(to: router)
         return router
     }
 

@@ -51,8 +51,9 @@ extension WebFixture {
                 coordinate: Coordinate(latitude: 54.1624, longitude: 10.4233), daysPerWeek: 5),
             toHousehold: key, by: actor)
         _ = try database.addAnchor(
+            // Without coordinates, as the demo stores its places: the gazetteer finds them.
             Anchor(householdID: 0, memberID: child.id, kind: .therapy, label: "Traumatherapie Kiel", address: Address(postalCode: PostalCode("24103"), place: "Kiel"),
-                coordinate: Coordinate(latitude: 54.3205, longitude: 10.1327), daysPerWeek: 1),
+                daysPerWeek: 1),
             toHousehold: key, by: actor)
         _ = try database.addVisit(
             Visit(householdID: 0, coachID: actor.userID, date: today.adding(days: -7), kind: .homeVisit, durationMinutes: 50,

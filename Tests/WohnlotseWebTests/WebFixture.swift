@@ -42,7 +42,11 @@ struct WebFixture {
         let clock = self.clock
         configuration = WebConfiguration(
             secureCookies: secureCookies, trustForwardedFor: trustForwardedFor, bcryptCost: 4, importSources: ["probstei-wohnbau"],
-            today: { WebFixture.today }, now: { clock.now })
+            today: { WebFixture.today }, now: { clock.now },
+            locate: { address in
+                guard let postalCode = address.postalCode, let place = address.place else { return nil }
+                return try? WebFixture.rules.gazetteer.resolve(postalCode: postalCode, place: place).coordinate
+            })
     }
 
     func actor(_ name: String) throws -> Actor { try database.actor(named: name, command: "test") }
