@@ -27,6 +27,9 @@ struct Renderer: Sendable {
         "attendance": CoachTemplates.attendance,
         "landlords": CoachTemplates.landlords,
         "landlord": CoachTemplates.landlord,
+        "admin": AdminTemplates.admin,
+        "users": AdminTemplates.users,
+        "cases": AdminTemplates.cases,
     ]
 
     init() throws {

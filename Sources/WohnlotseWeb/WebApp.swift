@@ -99,6 +99,7 @@ public struct WebApp: Sendable {
         addSuggestionRoutes(to: router)
         addCoachRoutes(to: router)
         addCourseAndLandlordRoutes(to: router)
+        addAdminRoutes(to: router)
         return router
     }
 
