@@ -77,7 +77,7 @@ struct SuggestionView {
         if l.heatingIncluded {
             rows.append((s["heatingCosts"], s["heatingIncluded"]))
         } else if let heating = l.heatingCosts {
-            rows.append((s["heatingCosts"], f.money(heating) + (l.heatingType.map { " · " + $0.rawValue } ?? "")))
+            rows.append((s["heatingCosts"], f.money(heating) + (l.heatingType.map { " · " + s.label("heatingType", $0.rawValue) } ?? "")))
         }
         if let deposit = l.deposit { rows.append((s["deposit"], f.money(deposit))) }
         if let available = l.availableFrom { rows.append((s["availableFrom"], f.date(available))) }

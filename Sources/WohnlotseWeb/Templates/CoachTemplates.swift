@@ -140,7 +140,7 @@ enum CoachTemplates {
         <p><label for="visit-minutes">{{t.durationMinutes}}</label><input id="visit-minutes" name="minutes" type="number" inputmode="numeric" min="1" max="720" value="{{minutes}}" required></p>
         <p><label for="visit-topics">{{t.topics}}</label><input id="visit-topics" name="topics" value="{{topics}}" aria-describedby="topics-hint"><span id="topics-hint" class="hint">{{t.topicsHint}}</span></p>
         <p><label for="visit-note">{{t.note}}</label><textarea id="visit-note" name="note" rows="4" aria-describedby="note-hint">{{note}}</textarea><span id="note-hint" class="hint">{{t.noteHint}}</span></p>
-        <p><label for="visit-follow-up">{{t.followUpDate}}</label><input id="visit-follow-up" name="followUp" type="date" value="{{followUp}}"></p>
+        <p><label for="visit-follow-up">{{t.followUpOptional}}</label><input id="visit-follow-up" name="followUp" type="date" value="{{followUp}}"></p>
         <p><button type="submit">{{t.saveVisit}}</button></p>
         </form>
         {{/content}}{{/layout}}
@@ -216,7 +216,7 @@ enum CoachTemplates {
         </div></fieldset>
         <p><label for="contact-date">{{t.date}}</label><input id="contact-date" name="date" type="date" value="{{date}}" required></p>
         <p><label for="contact-outcome">{{t.contactOutcome}}</label><textarea id="contact-outcome" name="outcome" rows="3" required>{{outcome}}</textarea></p>
-        <p><label for="contact-follow-up">{{t.followUpDate}}</label><input id="contact-follow-up" name="followUp" type="date" value="{{followUp}}"></p>
+        <p><label for="contact-follow-up">{{t.followUpOptional}}</label><input id="contact-follow-up" name="followUp" type="date" value="{{followUp}}"></p>
         <p><button type="submit">{{t.saveContact}}</button></p>
         </form>
         {{/canLog}}

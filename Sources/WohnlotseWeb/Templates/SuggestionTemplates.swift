@@ -161,7 +161,7 @@ enum SuggestionTemplates {
         <dl class="facts">
         <dt>{{t.sheetApprovedOn}}</dt><dd>{{approvedOn}}</dd>
         <dt>{{t.sheetApprovedBy}}</dt><dd>{{approvedBy}}</dd>
-        {{#hasNote}}<dt>{{t.approveNote}}</dt><dd>{{note}}</dd>{{/hasNote}}
+        {{#hasNote}}<dt>{{t.remarks}}</dt><dd>{{note}}</dd>{{/hasNote}}
         <dt>{{t.sheetSuggestion}}</dt><dd>{{id}}</dd>
         </dl>
         <p>{{t.sheetValidity}}</p>
