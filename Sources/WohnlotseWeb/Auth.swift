@@ -12,7 +12,8 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         context.clientAddress = app.clientAddress(request, context)
         var clearCookie = false
-        if let token = request.cookies[WebApp.sessionCookie]?.value, !token.isEmpty {
+        // The stylesheet needs no session (and no database write to keep one alive).
+        if !request.uri.path.hasPrefix("/static/"), let token = request.cookies[WebApp.sessionCookie]?.value, !token.isEmpty {
             let hash = WebApp.sha256(token)
             let now = app.configuration.now()
             let idle = app.configuration.idleTimeout

@@ -69,6 +69,17 @@ import Testing
         }
     }
 
+    @Test func anOversizedFormIsARefusalPageNotACrash() async throws {
+        let fixture = try WebFixture()
+        try await fixture.withBrowser { browser async throws in
+            let form = try await browser.get("/login")
+            let page = try await browser.post("/login", [("_csrf", form.csrf ?? ""), ("username", "coach1"), ("password", String(repeating: "x", count: 100_000))])
+            #expect(page.status == .contentTooLarge)
+            #expect(page.body.contains("Eingabe zu groß"))
+            #expect(browser.cookies["wl_session"] == nil)
+        }
+    }
+
     @Test func signedOutStartPageSendsToSignIn() async throws {
         let fixture = try WebFixture()
         try await fixture.withBrowser { browser async throws in
