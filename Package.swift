@@ -13,8 +13,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        // Tests only: a real HTTP server on 127.0.0.1 for the importer's fetch tests.
+        // The web app (`wohnlotse serve`); the importer's fetch tests also use it as a real HTTP server on 127.0.0.1.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // bcrypt password hashes for the web app's sign-in (only its HummingbirdBcrypt product is used).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // Server-rendered HTML templates for the web app, HTML-escaped by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -36,12 +40,25 @@ let package = Package(
             name: "ListingImport",
             dependencies: ["HousingDomain", "HousingStore", .product(name: "Yams", package: "Yams")]
         ),
+        /** The web app for coaches, job-centre staff and admins: sign-in, sessions, CSRF, pages and forms over the same store and access rules as the CLI. */
+        .target(
+            name: "WohnlotseWeb",
+            dependencies: [
+                "HousingDomain", "RuleBook", "Matching", "HousingStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         /** The `wohnlotse` command tree. */
         .target(
             name: "WohnlotseCommands",
             dependencies: [
-                "HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport",
+                "HousingDomain", "RuleBook", "Matching", "HousingStore", "ListingImport", "WohnlotseWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /** The executable: one line calling the command tree. */
@@ -75,8 +92,18 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "WohnlotseWebTests",
+            dependencies: [
+                "WohnlotseWeb", "HousingStore", "HousingDomain", "Matching", "RuleBook",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "WohnlotseCLITests",
-            dependencies: ["HousingStore", "WohnlotseCommands", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HousingStore", "WohnlotseCommands", "WohnlotseWeb", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -336,6 +336,32 @@ enum Schema {
                 """)
             try db.create(index: "auditLog_on_actor", on: "auditLog", columns: ["actor"])
         }
+        migrator.registerMigration("v5-web") { db in
+            // The web app's sign-in: a bcrypt hash per user (NULL: the user cannot sign in on the web).
+            try db.alter(table: "user") { t in
+                t.add(column: "passwordHash", .text)
+            }
+            // Signed-in browsers. Only a SHA-256 of the cookie's random token is stored, so a copy of
+            // the database does not let anyone take over a session. Times are Unix seconds.
+            try db.create(table: "webSession") { t in
+                t.primaryKey("tokenHash", .text).check { length($0) == 64 }
+                t.belongsTo("user", onDelete: .cascade).notNull()
+                t.column("csrfToken", .text).notNull().check { length($0) >= 32 }
+                t.column("createdAt", .integer).notNull()
+                t.column("lastSeenAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+            }
+            // Failed sign-ins for throttling, by SHA-256 of the typed user name and of the client
+            // address (never the plain text: people type passwords into the name field). Kept a day.
+            try db.create(table: "loginFailure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("nameKey", .text).notNull()
+                t.column("addressKey", .text).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.create(index: "loginFailure_on_nameKey", on: "loginFailure", columns: ["nameKey", "at"])
+            try db.create(index: "loginFailure_on_addressKey", on: "loginFailure", columns: ["addressKey", "at"])
+        }
         return migrator
     }
 }

@@ -24,6 +24,9 @@ struct DemoCommand: AsyncParsableCommand {
     /// The first admin of a demo database; its presence marks a file as safe to replace.
     static let demoAdmin = "demo"
 
+    /// Cases whose assigned flat the demo submits to the job centre, and whether it approves.
+    static let reviewed = [("PLÖ-2026-005", false), ("PLÖ-2026-009", true)]
+
     func run() async throws {
         let path = global.databasePath
         if FileManager.default.fileExists(atPath: path) {
@@ -65,7 +68,20 @@ struct DemoCommand: AsyncParsableCommand {
         let unassigned = outcome.results.filter { $0.assigned == nil }.map { input.households[$0.household].household.referenceCode }
         if !unassigned.isEmpty { print("\nNo flat this time for: \(unassigned.joined(separator: ", "))") }
 
+        // Two assigned flats go before the job centre, so its review queue and an approval sheet
+        // have something to show: one waits for the decision, one has its Zusicherung.
         let coach = try db.actor(named: "mkoch", command: "demo")
+        let jobcentre = try db.actor(named: "jc-preetz", command: "demo")
+        var review: [String] = []
+        for (reference, approve) in Self.reviewed {
+            guard let s = stored.first(where: { $0.householdReference == reference && $0.assigned }) else { continue }
+            _ = try db.moveSuggestion(s.id, to: .presented, on: today, note: "Wohnung mit der Familie angesehen", by: coach)
+            _ = try db.moveSuggestion(s.id, to: .submitted, on: today, by: coach)
+            if approve { _ = try db.moveSuggestion(s.id, to: .approved, on: today, note: "Kaution als Darlehen beantragen", by: jobcentre) }
+            review.append("\(reference) (suggestion \(s.id), \(approve ? "Zusicherung granted" : "waiting for the job centre"))")
+        }
+        if !review.isEmpty { print("\nSubmitted to the job centre: \(review.joined(separator: "; ")).") }
+
         let agenda = try db.agenda(for: nil, today: today, horizonDays: 14, by: coach)
         print("\nAgenda of mkoch: \(agenda.followUps.count) follow-ups due, \(agenda.deadlines.count) deadlines within 14 days, \(agenda.sessions.count) course sessions, \(agenda.certificates.count) certificates just earned.")
         for d in agenda.deadlines.prefix(5) {
@@ -78,6 +94,9 @@ struct DemoCommand: AsyncParsableCommand {
               wohnlotse agenda --as mkoch                       wohnlotse household show PLÖ-2026-003 --as mkoch
               wohnlotse match move ID present --as mkoch        wohnlotse match move ID submit --as mkoch
               wohnlotse match review --as jc-preetz             wohnlotse match approve ID --as jc-preetz
+            Web app (README, "Web app"): give the demo users a password, then serve and sign in:
+              printf '%s\\n' 'PASSWORD' | wohnlotse user passwd mkoch --password-stdin --as demo
+              wohnlotse serve        # http://127.0.0.1:8080/
             """)
     }
 }

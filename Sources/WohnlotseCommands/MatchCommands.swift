@@ -274,7 +274,7 @@ struct ReviewItemJSON: Encodable {
         grossColdRent = s.grossColdRent
         limit = s.limit
         explanation = (try? decodeExplanation(s))?.redactedForJobcentre()
-        history = ExplanationText.redactedEvents(s.events)
+        history = s.events.redactedForJobcentre()
     }
 }
 
@@ -311,33 +311,6 @@ struct SuggestionJSON: Encodable {
     }
 }
 
-extension MatchExplanation {
-    /// What a job-centre user may see: health-related details (access needs, therapy trips) removed.
-    func redactedForJobcentre() -> MatchExplanation {
-        var copy = self
-        copy.checks = checks.map { c in
-            guard c.id == "access" else { return c }
-            var hidden = c
-            hidden.detail = c.passed ? "met" : "not met"
-            return hidden
-        }
-        copy.trips = trips.map { t in
-            guard t.kind == .therapy else { return t }
-            var hidden = t
-            hidden.anchor = "regular appointment"
-            hidden.kind = .other
-            return hidden
-        }
-        copy.components = components.map { c in
-            guard c.id == "commute" else { return c }
-            var hidden = c
-            hidden.detail = MatchExplanation.tripsSummary(copy.trips)
-            return hidden
-        }
-        return copy
-    }
-}
-
 enum ExplanationText {
     static func render(_ s: SuggestionRecord, _ e: MatchExplanation, listing: Listing?, redacted: Bool) -> String {
         let shown = redacted ? e.redactedForJobcentre() : e
@@ -346,21 +319,11 @@ enum ExplanationText {
             out += "Flat: \(Output.rooms(l.rooms)) room(s), \(Output.area(l.livingArea)), \(l.address.oneLine)\(l.floor.map { ", floor \($0)" } ?? "") — \(l.source)/\(l.externalID)\n"
         }
         out += body(shown, redacted: redacted)
-        let events = redacted ? redactedEvents(s.events) : s.events
+        let events = redacted ? s.events.redactedForJobcentre() : s.events
         if !events.isEmpty {
             out += "\nHistory:\n" + events.map { "  \($0.date.iso)  \($0.from?.rawValue ?? "-") → \($0.to.rawValue)  by \($0.actor)\($0.reason.map { "  reason \($0.rawValue)" } ?? "")\($0.note.map { "  \($0)" } ?? "")" }.joined(separator: "\n") + "\n"
         }
         return out
-    }
-
-    /// The history without the coaches' free-text notes; the job centre's own decisions keep theirs.
-    static func redactedEvents(_ events: [SuggestionEvent]) -> [SuggestionEvent] {
-        events.map { e in
-            guard e.to != .approved && e.to != .rejected else { return e }
-            var hidden = e
-            hidden.note = nil
-            return hidden
-        }
     }
 
     static func body(_ e: MatchExplanation, redacted: Bool) -> String {

@@ -31,7 +31,7 @@ struct InitCommand: ParsableCommand {
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage the people who use Wohnlotse (coach, jobcentre, admin).",
-        subcommands: [Add.self, List.self, Edit.self])
+        subcommands: [Add.self, List.self, Edit.self, Passwd.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user (admins only).")

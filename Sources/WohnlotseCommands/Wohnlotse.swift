@@ -10,7 +10,7 @@ public struct Wohnlotse: AsyncParsableCommand {
             InitCommand.self, HouseholdCommand.self, MemberCommand.self, AnchorCommand.self, VisitCommand.self,
             AgendaCommand.self, LandlordCommand.self, ListingCommand.self, CourseCommand.self, UserCommand.self,
             AuditCommand.self, PrivacyCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, ImportCommand.self,
-            MatchCommand.self, RulesCommand.self, AboutCommand.self,
+            MatchCommand.self, RulesCommand.self, ServeCommand.self, AboutCommand.self,
         ]
     )
 
