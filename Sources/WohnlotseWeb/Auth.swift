@@ -93,8 +93,10 @@ extension WebApp {
 
     // MARK: Sign-in
 
-    func loginPage(_ request: Request, _ context: WebContext, error: String? = nil, username: String? = nil, status: HTTPResponse.Status = .ok)
-        async throws -> Response
+    func loginPage(
+        _ request: Request, _ context: WebContext, error: String? = nil, username: String? = nil, next: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response
     {
         if context.session != nil, error == nil {
             return redirect(to: "/")
@@ -103,7 +105,8 @@ extension WebApp {
         let token = existing.flatMap { $0.count >= 32 ? $0 : nil } ?? WebApp.randomToken()
         var data: [String: Any] = ["loginToken": token]
         let query = request.uri.queryParameters
-        if let next = query["next"].map(String.init), WebApp.isSafeRedirect(next) { data["next"] = next }
+        // After a failed attempt the page asked for still comes from the form, so the user lands there.
+        if let next = next ?? query["next"].map(String.init), WebApp.isSafeRedirect(next) { data["next"] = next }
         if query["expired"] != nil || context.sessionExpired { data["expired"] = true }
         if query["signedout"] != nil { data["signedOut"] = true }
         if let error { data["error"] = error }
@@ -141,7 +144,8 @@ extension WebApp {
         guard let record, record.passwordHash != nil, matches, let userID = record.user.id else {
             try await store { try database.recordLoginFailure(nameKey: nameKey, addressKey: addressKey, at: now) }
             context.logger.notice("sign-in failed")
-            return try await loginPage(request, context, error: context.strings["signInFailed"], username: username, status: .unauthorized)
+            return try await loginPage(
+                request, context, error: context.strings["signInFailed"], username: username, next: form["next"], status: .unauthorized)
         }
         let token = WebApp.randomToken()
         let csrf = WebApp.randomToken()
