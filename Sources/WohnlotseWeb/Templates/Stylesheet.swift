@@ -64,6 +64,8 @@ enum Stylesheet {
         dl.facts dd { margin: 0; }
         table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
         caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+        /* A table wider than the page (the review queue on a desktop) scrolls inside the page, not the page itself. */
+        .table-scroll { overflow-x: auto; }
         th, td { text-align: left; vertical-align: top; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--line); }
         th { background: var(--soft); }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -83,6 +85,7 @@ enum Stylesheet {
           table.responsive, table.responsive tbody, table.responsive tr, table.responsive td { display: block; width: 100%; }
           table.responsive tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.75rem; padding: 0.25rem 0.5rem; }
           table.responsive td { border: none; padding: 0.2rem 0; text-align: left; }
+          table.responsive caption { display: block; }
           table.responsive td::before { content: attr(data-label); display: block; font-size: 0.85rem; color: var(--muted); font-weight: 600; }
           table.responsive td.num { text-align: left; }
           dl.facts { grid-template-columns: 1fr; }

@@ -6,6 +6,7 @@ enum SuggestionTemplates {
         <p class="hint">{{t.reviewIntro}}</p>
         <p>{{#showAll}}<a href="/review">{{t.reviewOnlyOpen}}</a>{{/showAll}}{{^showAll}}<a href="/review?all=1">{{t.reviewShowDecided}}</a>{{/showAll}}</p>
         {{#hasItems}}
+        <div class="table-scroll" role="region" aria-label="{{t.reviewCaption}}" tabindex="0">
         <table class="responsive">
         <caption>{{t.reviewCaption}}</caption>
         <thead><tr><th scope="col">{{t.colVerdict}}</th><th scope="col" class="num">{{t.limit}}</th><th scope="col" class="num">{{t.grossColdRent}}</th>
@@ -31,6 +32,7 @@ enum SuggestionTemplates {
         {{/items}}
         </tbody>
         </table>
+        </div>
         {{/hasItems}}
         {{^hasItems}}<p>{{t.reviewEmpty}}</p>{{/hasItems}}
         {{/content}}{{/layout}}
