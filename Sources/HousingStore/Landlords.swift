@@ -77,6 +77,9 @@ extension AppDatabase {
     public func landlords(by actor: Actor) throws -> [Landlord] {
         try read { db in
             try require(actor, .listings, action: "see landlords")
+            // Landlords and the contact log are the coaches' working notes; the job centre decides on
+            // a flat's costs and sees the listing, not who said what to whom.
+            try requireNotJobcentre(actor, action: "see landlords")
             return try Landlord.order(Column("name").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
         }
     }
@@ -84,6 +87,7 @@ extension AppDatabase {
     public func landlordDetail(_ id: Landlord.ID, by actor: Actor) throws -> LandlordDetail {
         try read { db in
             try require(actor, .listings, action: "see landlords")
+            try requireNotJobcentre(actor, action: "see landlords and their contact log")
             guard let landlord = try Landlord.fetchOne(db, key: id.rawValue) else { throw notFoundLandlord(id) }
             return LandlordDetail(
                 landlord: landlord,

@@ -116,6 +116,8 @@ extension WebApp {
         async throws -> Response
     {
         let actor = try actor(request, context)
+        // The whole page is closed to the job centre (403, like the list), not one landlord hidden (404).
+        if actor.role == .jobcentre { throw WebError.forbidden }
         let id = Landlord.ID(try id(context))
         let database = self.database
         let (detail, names) = try await hidingForeign { (try database.landlordDetail(id, by: actor), try database.userNames()) }

@@ -83,6 +83,7 @@ extension CLIRunner {
         Family(name: "agenda", args: ["agenda"], allowed: [.coach, .otherCoach, .admin], needs: "a coach or an admin"),
         Family(name: "listing", args: ["listing", "list"], allowed: [.coach, .otherCoach, .jobcentre, .admin], needs: "-"),
         Family(name: "landlord", args: ["landlord", "add", "Privat Meier", "--kind", "private"], allowed: [.coach, .otherCoach, .admin], needs: "a coach or an admin"),
+        Family(name: "landlord list", args: ["landlord", "list"], allowed: [.coach, .otherCoach, .admin], needs: "a coach or an admin"),
         Family(name: "user", args: ["user", "add", "newbie", "--role", "coach"], allowed: [.admin], needs: "an admin"),
         Family(name: "audit", args: ["audit", "--limit", "3"], allowed: [.admin], needs: "an admin"),
         Family(name: "audit verify", args: ["audit", "verify"], allowed: [.admin], needs: "an admin"),
