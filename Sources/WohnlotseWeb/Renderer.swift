@@ -48,7 +48,10 @@ struct Renderer: Sendable {
         all["title"] = title
         let path = request.uri.path
         let other = context.language.other
-        all["switchLanguage"] = ["href": path + "?lang=" + other.rawValue, "lang": other.rawValue, "label": s["switchLanguage"]]
+        // Keep the page's own query (a stage filter, "show decided"), swapping only the language.
+        let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.isEmpty && !$0.hasPrefix("lang=") }
+        let query = (kept + ["lang=" + other.rawValue]).joined(separator: "&")
+        all["switchLanguage"] = ["href": path + "?" + query, "lang": other.rawValue, "label": s["switchLanguage"]]
         if let session = context.session {
             all["csrf"] = session.csrfToken
             all["user"] = [

@@ -41,6 +41,8 @@ import Testing
             // …and the switch leads back to German.
             #expect(again.body.contains("href=\"/nope?lang=de\""))
             #expect(try await browser.get("/nope?lang=de").body.contains("Seite nicht gefunden"))
+            // The switch keeps the page's own query (a filter) and swaps only the language.
+            #expect(try await browser.get("/nope?stage=searching&lang=de").body.contains("href=\"/nope?stage=searching&amp;lang=en\""))
         }
         try await fixture.withBrowser { browser async throws in
             browser.acceptLanguage = "en-GB,en;q=0.9,de;q=0.5"
