@@ -60,6 +60,10 @@ public struct Household: Hashable, Codable, Sendable {
         let code = referenceCode.trimmingCharacters(in: .whitespaces)
         guard !code.isEmpty else { throw DomainError.invalidField(field: "reference code", value: referenceCode, hint: "give the Aktenzeichen, e.g. PLÖ-2026-014") }
         guard code.count <= 64 else { throw DomainError.invalidField(field: "reference code", value: referenceCode, hint: "use at most 64 characters") }
+        // Digits alone would read as a case's id in `household show 3` and in web addresses.
+        guard !code.allSatisfy(\.isNumber) else {
+            throw DomainError.invalidField(field: "reference code", value: referenceCode, hint: "digits alone read as a case id; add the office prefix, e.g. PLÖ-2026-\(code)")
+        }
         if let earliest = earliestMoveDate, let deadline, deadline < earliest {
             throw DomainError.invalidField(field: "deadline", value: deadline.iso, hint: "the deadline must not be before the earliest move date \(earliest.iso)")
         }

@@ -56,12 +56,7 @@ extension AppDatabase {
             try require(actor, .assignCoach, action: "share cases with coaches")
             let household = try household(key, db)
             guard let id = household.id else { throw StoreError.refused("household without id") }
-            guard let coach = try User.filter(Column("name") == coachName).fetchOne(db), let coachID = coach.id else {
-                throw StoreError.notFound(entity: "user", key: coachName, hint: "list users with 'wohnlotse user list'")
-            }
-            guard coach.role == .coach else {
-                throw StoreError.refused("'\(coachName)' is a \(coach.role.rawValue) user; cases are shared with coaches only")
-            }
+            let coachID = try activeCoachID(named: coachName, db)
             guard household.coachID != coachID else {
                 throw StoreError.refused("'\(coachName)' is already the coach in charge of this case")
             }

@@ -40,12 +40,17 @@ extension DerivableRequest<Household> {
 }
 
 extension AppDatabase {
-    /// Finds a household by reference code (case-insensitive) or by numeric id.
+    /// Finds a household by numeric id or by reference code (case-insensitive).
+    ///
+    /// A key of ASCII digits is an id and nothing else: the web app and the store pass ids this way,
+    /// and a reference code must never be able to shadow another case's id. Reference codes made of
+    /// digits only are refused when a case is opened (`Household.validate`).
     func household(_ key: String, _ db: Database) throws -> Household {
-        if let found = try Household.filter(Column("referenceKey") == Household.referenceKey(key)).fetchOne(db) {
+        if !key.isEmpty, key.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if let id = Int64(key), let found = try Household.fetchOne(db, key: id) { return found }
+        } else if let found = try Household.filter(Column("referenceKey") == Household.referenceKey(key)).fetchOne(db) {
             return found
         }
-        if let id = Int64(key), let found = try Household.fetchOne(db, key: id) { return found }
         throw StoreError.notFound(entity: "household", key: key, hint: "give the reference code (Aktenzeichen) or id; 'wohnlotse household list' shows them")
     }
 
@@ -64,7 +69,7 @@ extension AppDatabase {
         return try write { db in
             try require(actor, .createHousehold, action: "open cases")
             if let coachName {
-                let coachID = try userID(named: coachName, db)
+                let coachID = try activeCoachID(named: coachName, db)
                 if coachID != actor.userID { try require(actor, .assignCoach, action: "assign a case to another coach") }
                 household.coachID = coachID
             } else if actor.role == .coach {
@@ -97,7 +102,7 @@ extension AppDatabase {
             household.id = old.id
             if let coachName {
                 try require(actor, .assignCoach, action: "assign a case to a coach")
-                household.coachID = try userID(named: coachName, db)
+                household.coachID = try activeCoachID(named: coachName, db)
             }
             if Household.referenceKey(household.referenceCode) != Household.referenceKey(old.referenceCode),
                 try Household.filter(Column("referenceKey") == Household.referenceKey(household.referenceCode)).fetchCount(db) > 0

@@ -75,6 +75,21 @@ extension AppDatabase {
         }
     }
 
+    /// The id of an active coach, for putting a case in someone's charge or sharing it: a job-centre
+    /// user or admin in charge of a case would break the role rules, an inactive one would orphan it.
+    func activeCoachID(named name: String, _ db: Database) throws -> User.ID {
+        guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
+            throw StoreError.notFound(entity: "user", key: name, hint: "list users with 'wohnlotse user list'")
+        }
+        guard user.role == .coach else {
+            throw StoreError.refused("'\(name)' is a \(user.role.rawValue) user; cases are assigned to and shared with coaches only")
+        }
+        guard user.active else {
+            throw StoreError.refused("'\(name)' is deactivated; reactivate the user or choose another coach")
+        }
+        return id
+    }
+
     func userID(named name: String, _ db: Database) throws -> User.ID {
         guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
             throw StoreError.notFound(entity: "user", key: name, hint: "list users with 'wohnlotse user list'")

@@ -61,6 +61,34 @@ struct Fixture {
         #expect(try f.auditCount() == before, "a refused write leaves no trace but the refusal")
     }
 
+    @Test func aKeyOfDigitsIsAnIdAndNeverAnotherCasesReferenceCode() throws {
+        let f = try Fixture()
+        let first = try f.household("PLÖ-1")
+        let second = try f.household("PLÖ-2", by: f.otherCoach)
+        // A reference code of digits alone would shadow case ids in 'household show 3' and web addresses.
+        for code in ["1", "３", "2026"] {
+            #expect(throws: StoreError.self) { _ = try f.household(code, by: f.otherCoach) }
+        }
+        // A legacy row whose code is digits (written before the rule) cannot capture id 1 either.
+        try f.db.writer.write { db in
+            try db.execute(sql: "UPDATE household SET referenceCode = '1', referenceKey = '1' WHERE id = ?", arguments: [second.id?.rawValue])
+        }
+        #expect(try f.db.householdDetail("1", by: f.coach).household.id == first.id)
+        #expect(throws: StoreError.self) { _ = try f.db.householdDetail("1", by: f.otherCoach) }
+    }
+
+    @Test func casesGoToActiveCoachesOnly() throws {
+        let f = try Fixture()
+        #expect(throws: StoreError.refused("'jc' is a jobcentre user; cases are assigned to and shared with coaches only")) {
+            _ = try f.db.createHousehold(Household(referenceCode: "PLÖ-9", openedOn: f.today), coachName: "jc", by: f.admin)
+        }
+        let h = try f.household("PLÖ-1")
+        #expect(throws: StoreError.self) {
+            _ = try f.db.updateHousehold("PLÖ-1", coachName: "jc", by: f.admin) { _ in }
+        }
+        #expect(try f.db.householdDetail("PLÖ-1", by: f.admin).household.coachID == h.coachID)
+    }
+
     @Test func stageMovesFollowTheWorkflow() throws {
         let f = try Fixture()
         _ = try f.household()
