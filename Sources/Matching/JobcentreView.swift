@@ -1,7 +1,8 @@
 import HousingDomain
 
 extension MatchExplanation {
-    /// What a job-centre user may see: health-related details (access needs, therapy trips) removed.
+    /// What a job-centre user may see: health-related details (access needs, therapy trips) and the
+    /// coaches' free-text place names removed.
     /// Shared by the CLI (`match explain`, `match review --json`) and the web app's review pages.
     public func redactedForJobcentre() -> MatchExplanation {
         var copy = self
@@ -11,11 +12,13 @@ extension MatchExplanation {
             hidden.detail = c.passed ? "met" : "not met"
             return hidden
         }
-        copy.trips = trips.map { t in
-            guard t.kind == .therapy else { return t }
+        // Anchor labels are free text a coach typed ("Dialysezentrum Kiel (Vater)", an employer, a
+        // Kita): none reaches the job centre. Each trip keeps its kind (therapy shown as "other"),
+        // its days and its travel time under a neutral mark (A1, A2, … as on the coach's map).
+        copy.trips = trips.enumerated().map { index, t in
             var hidden = t
-            hidden.anchor = "regular appointment"
-            hidden.kind = .other
+            if hidden.kind == .therapy { hidden.kind = .other }
+            hidden.anchor = "A\(index + 1)"
             return hidden
         }
         copy.components = components.map { c in
