@@ -108,30 +108,35 @@ extension AppDatabase {
         }
     }
 
-    /// Records a failed sign-in under the hashed name and address, and forgets failures older than a day.
-    public func recordLoginFailure(nameKey: String, addressKey: String, at now: Date) throws {
+    /// Counts the failed sign-ins for a name and an address since `since` and, unless either has
+    /// reached `limit`, records this attempt as a failure — in one write transaction, so parallel
+    /// attempts cannot all pass the count before any is recorded. Returns the attempt's row id (to
+    /// forget it when the password turns out right) or, when blocked, the failure times that block.
+    public func reserveLoginAttempt(nameKey: String, addressKey: String, since: Date, limit: Int, at now: Date) throws
+        -> (attempt: Int64?, blocking: [[Date]])
+    {
         try write { db in
             let seconds = Int64(now.timeIntervalSince1970)
-            try db.execute(sql: "DELETE FROM loginFailure WHERE at < ?", arguments: [seconds - 86_400])
-            try db.execute(sql: "INSERT INTO loginFailure (nameKey, addressKey, at) VALUES (?, ?, ?)", arguments: [nameKey, addressKey, seconds])
-        }
-    }
-
-    /// The times of failed sign-ins since `since`, for the name and for the address, oldest first.
-    public func loginFailures(nameKey: String, addressKey: String, since: Date) throws -> (byName: [Date], byAddress: [Date]) {
-        try read { db in
-            let seconds = Int64(since.timeIntervalSince1970)
+            let from = Int64(since.timeIntervalSince1970)
             func times(_ column: String, _ key: String) throws -> [Date] {
-                try Int64.fetchAll(db, sql: "SELECT at FROM loginFailure WHERE \(column) = ? AND at >= ? ORDER BY at", arguments: [key, seconds])
+                try Int64.fetchAll(db, sql: "SELECT at FROM loginFailure WHERE \(column) = ? AND at >= ? ORDER BY at", arguments: [key, from])
                     .map { Date(timeIntervalSince1970: Double($0)) }
             }
-            return (try times("nameKey", nameKey), try times("addressKey", addressKey))
+            let blocking = [try times("nameKey", nameKey), try times("addressKey", addressKey)].filter { $0.count >= limit }
+            guard blocking.isEmpty else { return (nil, blocking) }
+            try db.execute(sql: "DELETE FROM loginFailure WHERE at < ?", arguments: [seconds - 86_400])
+            try db.execute(sql: "INSERT INTO loginFailure (nameKey, addressKey, at) VALUES (?, ?, ?)", arguments: [nameKey, addressKey, seconds])
+            return (db.lastInsertedRowID, [])
         }
     }
 
-    /// Forgets a name's failed sign-ins after it signed in successfully (the address keeps its count).
-    public func clearLoginFailures(nameKey: String) throws {
-        try write { db in try db.execute(sql: "DELETE FROM loginFailure WHERE nameKey = ?", arguments: [nameKey]) }
+    /// Forgets a name's failed sign-ins after it signed in successfully, and the attempt reserved for
+    /// this sign-in (the address keeps its other failures).
+    public func clearLoginFailures(nameKey: String, attempt: Int64? = nil) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM loginFailure WHERE nameKey = ?", arguments: [nameKey])
+            if let attempt { try db.execute(sql: "DELETE FROM loginFailure WHERE id = ?", arguments: [attempt]) }
+        }
     }
 
     /// Per user: whether a password is set and how many web sessions are open (admins only).

@@ -128,21 +128,24 @@ extension WebApp {
         let addressKey = WebApp.sha256("address:" + context.clientAddress)
         let database = self.database
         let since = now.addingTimeInterval(-configuration.failureWindow)
-        let failures = try await store { try database.loginFailures(nameKey: nameKey, addressKey: addressKey, since: since) }
         let limit = configuration.maxFailures
-        let blocking = [failures.byName, failures.byAddress].filter { $0.count >= limit }
-        if !blocking.isEmpty {
+        // Count and record the attempt in one transaction before the password is checked, so a burst
+        // of parallel guesses is held to the limit too; a right password forgets it again.
+        let reserved = try await store {
+            try database.reserveLoginAttempt(nameKey: nameKey, addressKey: addressKey, since: since, limit: limit, at: now)
+        }
+        guard let attempt = reserved.attempt else {
             // Free again when enough of the failures have left the window.
-            let until = blocking.map { $0[$0.count - limit].addingTimeInterval(configuration.failureWindow) }.max() ?? now
+            let until = reserved.blocking.map { $0[$0.count - limit].addingTimeInterval(configuration.failureWindow) }.max() ?? now
             context.logger.notice("sign-in refused: too many failures")
             throw WebError.throttled(until: until)
         }
         let record = try await store { try database.loginRecord(name: username) }
-        // Check a hash even for unknown users, so that the answer takes the same time.
+        // Check a hash even for unknown users, so that the answer takes the same time; at most one
+        // check per core at a time, so a flood of sign-ins cannot take the server's threads.
         let hash = record?.passwordHash ?? standInHash
-        let matches = try await store { Passwords.verify(password, hash: hash) }
+        let matches = try await passwordChecks.run { Passwords.verify(password, hash: hash) }
         guard let record, record.passwordHash != nil, matches, let userID = record.user.id else {
-            try await store { try database.recordLoginFailure(nameKey: nameKey, addressKey: addressKey, at: now) }
             context.logger.notice("sign-in failed")
             return try await loginPage(
                 request, context, error: context.strings["signInFailed"], username: username, next: form["next"], status: .unauthorized)
@@ -158,7 +161,7 @@ extension WebApp {
                 let oldActor = Actor(userID: oldID, name: previous.user.name, role: previous.user.role, command: "web POST /login")
                 try database.endWebSession(tokenHash: previous.tokenHash, by: oldActor)
             }
-            try database.clearLoginFailures(nameKey: nameKey)
+            try database.clearLoginFailures(nameKey: nameKey, attempt: attempt)
             try database.startWebSession(tokenHash: WebApp.sha256(token), csrfToken: csrf, user: user, now: now, expiresAt: expires, command: "web POST /login")
         }
         context.logger.info("signed in", metadata: ["user.id": .stringConvertible(userID.rawValue)])

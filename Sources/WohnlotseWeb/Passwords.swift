@@ -34,3 +34,22 @@ public enum Passwords {
         Bcrypt.verify(password, hash: hash)
     }
 }
+
+/// Runs bcrypt checks at most one per core at a time. Each costs a few hundred milliseconds of CPU;
+/// unbounded, a flood of sign-in attempts would occupy every thread the pages need. Attempts are
+/// throttled per name and address before they get here, so the queue stays short.
+final class PasswordChecks: @unchecked Sendable {
+    private let queue: OperationQueue
+
+    init(width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+        queue = OperationQueue()
+        queue.name = "wohnlotse.password-checks"
+        queue.maxConcurrentOperationCount = width
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.addOperation { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

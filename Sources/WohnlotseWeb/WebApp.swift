@@ -67,6 +67,8 @@ public struct WebApp: Sendable {
     let renderer: Renderer
     /// Checked for unknown user names so that every refused sign-in costs one bcrypt check.
     let standInHash: String
+    /// Where sign-in password checks run, one per core at a time.
+    let passwordChecks = PasswordChecks()
 
     public init(database: AppDatabase, configuration: WebConfiguration) throws {
         self.database = database

@@ -48,10 +48,13 @@ import Testing
             let page = try await browser.post("/login", [("_csrf", form.csrf ?? ""), ("next", "/households/7"), ("username", "coach1"), ("password", WebFixture.password)])
             #expect(page.location == "/households/7")
         }
-        try await fixture.withBrowser { browser async throws in
-            let form = try await browser.get("/login")
-            let page = try await browser.post("/login", [("_csrf", form.csrf ?? ""), ("next", "//evil.example/x"), ("username", "coach1"), ("password", WebFixture.password)])
-            #expect(page.location == "/agenda")
+        // Browsers drop tabs and newlines and read "\\" as "/", so each of these would leave the site.
+        for offSite in ["//evil.example/x", "/\t/evil.example/x", "/\n/evil.example", "/\\evil.example", "https://evil.example/"] {
+            try await fixture.withBrowser { browser async throws in
+                let form = try await browser.get("/login")
+                let page = try await browser.post("/login", [("_csrf", form.csrf ?? ""), ("next", offSite), ("username", "coach1"), ("password", WebFixture.password)])
+                #expect(page.location == "/agenda", "next=\(offSite.debugDescription) led to \(page.location ?? "nil")")
+            }
         }
     }
 
@@ -187,6 +190,25 @@ import Testing
             #expect(try await browser.signIn("coach1").status == .tooManyRequests)
             browser.address = "203.0.113.8"
             #expect(try await browser.signIn("coach1").status == .seeOther)
+        }
+    }
+
+    @Test func aBurstOfParallelGuessesIsHeldToTheLimitToo() async throws {
+        let fixture = try WebFixture()
+        try await fixture.withBrowser { browser async throws in
+            let client = browser.client
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        let guesser = Browser(client: client)
+                        guesser.address = "203.0.113.50"
+                        return try await guesser.signIn("coach1", password: "geraten, nicht gewusst").status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses.map(\.code))")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 7, "\(statuses.map(\.code))")
         }
     }
 
