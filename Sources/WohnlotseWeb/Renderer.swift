@@ -51,7 +51,8 @@ struct Renderer: Sendable {
         // Keep the page's own query (a stage filter, "show decided"), swapping only the language.
         let kept = (request.uri.query ?? "").split(separator: "&").filter { !$0.isEmpty && !$0.hasPrefix("lang=") }
         let query = (kept + ["lang=" + other.rawValue]).joined(separator: "&")
-        all["switchLanguage"] = ["href": path + "?" + query, "lang": other.rawValue, "label": s["switchLanguage"]]
+        // Relative to the page ("?…"), so an address like //evil.example/x cannot make it a link off the site.
+        all["switchLanguage"] = ["href": "?" + query, "lang": other.rawValue, "label": s["switchLanguage"]]
         if let session = context.session {
             all["csrf"] = session.csrfToken
             all["user"] = [

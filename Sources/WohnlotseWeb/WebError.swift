@@ -102,8 +102,11 @@ extension WebApp {
         return render("error", title: heading, data: data, request: request, context: context, status: status)
     }
 
-    /// Only paths on this site: `/…` but not `//host` (no open redirect after sign-in).
+    /// Only paths on this site: `/…` but not `//host` (no open redirect after sign-in). Browsers
+    /// drop tabs and newlines from a Location and read `\` as `/`, so `/\t/evil.example` would be
+    /// `//evil.example`: only visible ASCII without a backslash passes.
     static func isSafeRedirect(_ path: String) -> Bool {
-        path.hasPrefix("/") && !path.hasPrefix("//") && !path.contains("\\") && !path.hasPrefix("/login") && !path.hasPrefix("/logout")
+        guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) else { return false }
+        return path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/login") && !path.hasPrefix("/logout")
     }
 }
