@@ -55,4 +55,41 @@ import Testing
         #expect(dearer.contentHash != draft.contentHash)
         #expect(draft.grossColdRent == Money(euros: 490))
     }
+
+    /// The hashes stored by earlier versions must stay valid, or the first run after an upgrade would
+    /// rewrite every flat as changed: the content text and its hash are pinned, for a full and a bare draft.
+    @Test func contentHashIsPinned() throws {
+        let full = ListingDraft(
+            source: "s", externalID: "1", obid: "OB1", title: "Helle Wohnung", url: "https://example.org/1",
+            address: Address(street: "Lange Straße", houseNumber: "12a", postalCode: PostalCode("24306"), place: "Plön"),
+            coordinate: Coordinate(latitude: 54.1624, longitude: 10.4214), rooms: 2.5, livingArea: 61.75, floor: -1, lift: true,
+            stepFree: false, netColdRent: Money(cents: 48050), operatingCosts: Money(cents: 12025), heatingCosts: Money(cents: 7500),
+            heatingIncluded: true, heatingType: .heatPump, deposit: Money(cents: 144150), availableFrom: CalendarDate(year: 2027, month: 3, day: 1),
+            availableFromText: "sofort", wbsRequired: true, petsAllowed: false,
+            contact: LandlordContactDraft(company: "Wohnbau", name: "Jana Beispiel", phone: "04522 0001", email: "info@example.org"))
+        let fullText = [
+            "title=Helle Wohnung", "url=https://example.org/1", "street=Lange Straße", "house_number=12a", "postal_code=24306",
+            "place=Plön", "latitude=54.1624", "longitude=10.4214", "rooms=2.5", "living_area=61.75", "floor=-1", "lift=1",
+            "step_free=0", "net_cold_rent=48050", "operating_costs=12025", "heating_costs=7500", "heating_included=1",
+            "heating_type=heat-pump", "deposit=144150", "available_from=2027-03-01", "available_from_text=sofort", "wbs_required=1",
+            "pets_allowed=0", "landlord_company=Wohnbau", "contact_name=Jana Beispiel", "contact_phone=04522 0001",
+            "contact_email=info@example.org",
+        ].joined(separator: "\u{1F}")
+        #expect(full.canonicalContent == fullText)
+        #expect(full.contentHash == FNV1a64.hex(fullText))
+        #expect(full.contentHash == "ea99a9a61177c1b0")
+
+        let bare = ListingDraft(
+            source: "s", externalID: "2", address: Address(postalCode: PostalCode("24306")), rooms: 1, livingArea: 30,
+            netColdRent: Money(euros: 300))
+        let bareText = [
+            "title=", "url=", "street=", "house_number=", "postal_code=24306", "place=", "latitude=", "longitude=", "rooms=1.0",
+            "living_area=30.0", "floor=", "lift=", "step_free=", "net_cold_rent=30000", "operating_costs=", "heating_costs=",
+            "heating_included=0", "heating_type=", "deposit=", "available_from=", "available_from_text=", "wbs_required=0",
+            "pets_allowed=", "landlord_company=", "contact_name=", "contact_phone=", "contact_email=",
+        ].joined(separator: "\u{1F}")
+        #expect(bare.canonicalContent == bareText)
+        #expect(bare.contentHash == FNV1a64.hex(bareText))
+        #expect(bare.contentHash == "7d7acc773ca5a9f0")
+    }
 }
