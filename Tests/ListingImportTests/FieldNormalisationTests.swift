@@ -7,6 +7,8 @@ import Testing
 @Suite struct FieldNormalisationTests {
     @Test(arguments: [
         ("2,5", 2.5), ("2.5", 2.5), ("1.234,56", 1234.56), ("1,234.56", 1234.56), ("78 m²", 78.0), ("61,75 qm", 61.75),
+        ("61.75", 61.75), ("3", 3.0), ("+2.5", 2.5), ("-1.5", -1.5), (" 2.5 ", 2.5), ("1.234.567", nil), ("2.", 2.0), (".5", 0.5),
+        ("-", nil), ("1e5", nil),
     ] as [(String, Double?)])
     func readsDecimals(text: String, expected: Double?) {
         #expect(DraftBuilder.decimal(text) == expected)
@@ -17,6 +19,14 @@ import Testing
         #expect(DraftBuilder.decimal(text) == nil)
     }
 
+    @Test(arguments: [
+        ("true", true), ("1", true), ("false", false), ("0", false), (" TRUE ", true), ("Ja", true), ("nein", false), ("01", nil),
+        ("2", nil), ("", nil), ("True", true),
+    ] as [(String, Bool?)])
+    func readsBooleans(text: String, expected: Bool?) {
+        #expect(DraftBuilder.bool(text) == expected)
+    }
+
     @Test(arguments: [("EG", 0), ("3", 3), ("-1", -1), ("1. OG", 1), ("2.OG", 2), ("UG", -1)] as [(String, Int?)])
     func readsFloors(text: String, expected: Int?) {
         #expect(DraftBuilder.floor(text) == expected)
@@ -25,7 +35,8 @@ import Testing
     @Test(arguments: [
         ("Gas", DraftBuilder.HeatingReading.known(.gas)), ("Fernwärme", .known(.district)), ("heat-pump", .known(.heatPump)),
         ("Nachtspeicher", .known(.electric)), ("Öl", .known(.oil)), ("GAS+SOLAR", .unknown), ("GAS+OEL", .ambiguous),
-        ("Pelletofen", .unknown),
+        ("Pelletofen", .unknown), (" gas ", .known(.gas)), ("GAS", .known(.gas)), ("FERN", .known(.district)), ("", .unknown),
+        ("gas / erdgas", .known(.gas)),
     ])
     func mapsHeatingWords(text: String, expected: DraftBuilder.HeatingReading) {
         #expect(DraftBuilder.heatingType(text) == expected)
@@ -34,7 +45,8 @@ import Testing
     @Test(arguments: [
         ("2027-02-01", CalendarDate(year: 2027, month: 2, day: 1)), ("2027-02-01T00:00:00", CalendarDate(year: 2027, month: 2, day: 1)),
         ("1.2.2027", CalendarDate(year: 2027, month: 2, day: 1)), ("15.12.2026", CalendarDate(year: 2026, month: 12, day: 15)),
-        ("2027-02-30", nil), ("sofort", nil), ("ab 1.2.2027", nil), ("2027-2-1", nil),
+        ("2027-02-30", nil), ("sofort", nil), ("ab 1.2.2027", nil), ("2027-2-1", nil), ("+1.2.2027", CalendarDate(year: 2027, month: 2, day: 1)),
+        ("01.05.2027", CalendarDate(year: 2027, month: 5, day: 1)), ("nach Vereinbarung", nil),
     ] as [(String, CalendarDate?)])
     func readsDates(text: String, expected: CalendarDate?) {
         #expect(DraftBuilder.date(text) == expected)
