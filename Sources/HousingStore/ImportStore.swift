@@ -110,10 +110,15 @@ public final class ImportSession {
     // The reconcile path runs once per flat of every feed, so it uses prepared statements with
     // positional values instead of the record encoding (which builds a dictionary and its SQL for
     // every row), and writes the content hash in the same INSERT or UPDATE.
+    /// One integer per flat: its id when the content hash is the same and it is not withdrawn, else
+    /// minus its id (ids are positive). Hashes are ASCII hex, so byte equality is String equality.
     private static let lookupSQL = """
-        SELECT id, contentHash IS ? AND status != 'gone', status, netColdRentCents, operatingCostsCents, heatingCostsCents,
-            firstSeen, landlordId, duplicateOfId
+        SELECT CASE WHEN contentHash IS ? AND status != 'gone' THEN id ELSE -id END
         FROM listing WHERE source = ? AND externalId = ?
+        """
+    private static let staleSQL = """
+        SELECT status, netColdRentCents, operatingCostsCents, heatingCostsCents, firstSeen, landlordId, duplicateOfId
+        FROM listing WHERE id = ?
         """
     private static let insertSQL =
         "INSERT INTO listing (\((Listing.databaseColumns + ["contentHash"]).joined(separator: ", "))) VALUES ("
@@ -141,19 +146,22 @@ public final class ImportSession {
     }
 
     private func stored(externalID: String, contentHash: String) throws -> Stored? {
-        let statement = try db.cachedStatement(sql: Self.lookupSQL)
-        // Read by position from the statement's own row: no copy, no column-name lookups, and the
-        // hash (ASCII hex, so byte equality is String equality) is compared in SQL: an unchanged flat,
-        // most of a daily feed, decodes two integers.
-        // The row is only valid while the cursor lives (its end resets the statement).
-        let cursor = try Row.fetchCursor(statement, arguments: [contentHash, source, externalID])
-        return try withExtendedLifetime(cursor) {
-            guard let row = try cursor.next() else { return nil }
-            if row[1] as Bool { return .unchanged(id: row[0]) }
-            return .stale(Stale(
-                id: row[0], status: row[2], netColdRentCents: row[3], operatingCostsCents: row[4], heatingCostsCents: row[5],
-                firstSeen: row[6], landlordID: row[7], duplicateOf: row[8]))
-        }
+        // A single integer column is read straight from the statement; a row cursor would build a
+        // column-name dictionary for every flat. Only a changed flat (a few per daily feed) reads its row.
+        guard let signedID = try Int64.fetchOne(db.cachedStatement(sql: Self.lookupSQL), arguments: [contentHash, source, externalID])
+        else { return nil }
+        if signedID > 0 { return .unchanged(id: signedID) }
+        let id = -signedID
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.staleSQL), arguments: [id]) else { return nil }
+        return .stale(Stale(
+            id: id, status: row[0], netColdRentCents: row[1], operatingCostsCents: row[2], heatingCostsCents: row[3],
+            firstSeen: row[4], landlordID: row[5], duplicateOf: row[6]))
+    }
+
+    /// Positional arguments without `StatementArguments.init(_:)`'s key-path map, which instantiated
+    /// generic metadata for every row.
+    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
     /// Adds or updates one listing (its `source`, `firstSeen`, `lastSeen` and `status` are set here).
@@ -181,7 +189,7 @@ public final class ImportSession {
             var values = listing.databaseValues
             values.append(contentHash.databaseValue)
             values.append(id.databaseValue)
-            try db.cachedStatement(sql: Self.updateSQL).execute(arguments: StatementArguments(values))
+            try db.cachedStatement(sql: Self.updateSQL).execute(arguments: Self.arguments(values))
             let priceChanged = existing.netColdRentCents != listing.netColdRent.cents
                 || existing.operatingCostsCents != listing.operatingCosts.cents
                 || existing.heatingCostsCents != listing.heatingCosts?.cents
@@ -193,7 +201,7 @@ public final class ImportSession {
             listing.landlordID = try landlordID(for: landlord)
             var values = listing.databaseValues
             values.append(contentHash.databaseValue)
-            try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
+            try db.cachedStatement(sql: Self.insertSQL).execute(arguments: Self.arguments(values))
             let id = db.lastInsertedRowID
             listing.id = Listing.ID(id)
             try insertPrice(listing)
