@@ -128,28 +128,26 @@ public struct ListingImporter: Sendable {
                 bytes = feed.bytes
                 let newState = SourceFetchState(etag: feed.etag, lastModified: feed.lastModified)
                 let (_, run) = try database.importSource(source.name, today: today, fetchState: newState, actor: actor) { session in
-                    var extra: [ImportDiagnostic] = []
-                    var places = resolver.map(PlaceMemo.init)
-                    var upserts = 0
-                    let summary = try source.parse(fileAt: feed.file) { record in
-                        switch record {
-                        case .upsert(let draft):
-                            guard let listing = makeListing(draft, places: &places, diagnostics: &extra) else { return }
-                            upserts += 1
-                            try session.upsert(listing, contentHash: draft.contentHash, landlord: draft.contact.map {
-                                LandlordHint(company: $0.company, name: $0.name, phone: $0.phone, email: $0.email)
-                            })
-                        case .delete(let identity):
-                            try session.markGone(externalID: identity.externalID)
-                        }
-                    }
+                    // Parsing, normalising, geocoding and hashing run on a thread of their own while this
+                    // one applies the results in the transaction; a feed error rolls back everything.
+                    let parsed = try pipeline(
+                        produce: { emit in try prepare(source, file: feed.file, emit: emit) },
+                        consume: { (item: PreparedRecord) in
+                            switch item {
+                            case .upsert(let listing, let contentHash, let landlord):
+                                try session.upsert(listing, contentHash: contentHash, landlord: landlord)
+                            case .delete(let externalID):
+                                try session.markGone(externalID: externalID)
+                            }
+                        })
+                    let summary = parsed.summary
                     let full = summary.scope == .full
-                    if full && upserts == 0 {
+                    if full && parsed.upserts == 0 {
                         let active = try session.activeCount()
                         if active > 0 { throw ImportError.emptyFullTransfer(source: source.name, active: active) }
                     }
-                    let diagnostics = summary.diagnostics + extra
-                    let skipped = summary.skipped + extra.filter { $0.severity == .error }.count
+                    let diagnostics = summary.diagnostics + parsed.extra
+                    let skipped = summary.skipped + parsed.extra.filter { $0.severity == .error }.count
                     return ((), full, { counts in
                         ImportRunRecord(
                             source: source.name, startedAt: started, finishedAt: Date().formatted(.iso8601), outcome: .imported,
@@ -167,6 +165,40 @@ public struct ListingImporter: Sendable {
             try? database.recordRun(run)
             return SourceReport(source: source.name, run: run)
         }
+    }
+
+    /// What the database thread applies for one record of the feed.
+    enum PreparedRecord: Sendable {
+        case upsert(Listing, contentHash: String, landlord: LandlordHint?)
+        case delete(externalID: String)
+    }
+
+    /// What the parsing thread found besides the records.
+    struct Parsed: Sendable {
+        var summary: FeedSummary
+        /// Diagnostics of turning drafts into listings (place, operating costs, validation).
+        var extra: [ImportDiagnostic]
+        /// Listings handed on as upserts.
+        var upserts: Int
+    }
+
+    /// Parses the feed and turns each record into what the session applies; runs off the database thread.
+    func prepare(_ source: SourceConfig, file: URL, emit: (PreparedRecord) throws -> Void) throws -> Parsed {
+        var extra: [ImportDiagnostic] = []
+        var places = resolver.map(PlaceMemo.init)
+        var upserts = 0
+        let summary = try source.parse(fileAt: file) { record in
+            switch record {
+            case .upsert(let draft):
+                guard let listing = makeListing(draft, places: &places, diagnostics: &extra) else { return }
+                upserts += 1
+                let landlord = draft.contact.map { LandlordHint(company: $0.company, name: $0.name, phone: $0.phone, email: $0.email) }
+                try emit(.upsert(listing, contentHash: draft.contentHash, landlord: landlord))
+            case .delete(let identity):
+                try emit(.delete(externalID: identity.externalID))
+            }
+        }
+        return Parsed(summary: summary, extra: extra, upserts: upserts)
     }
 
     static func status(of error: any Error) -> Int? {
