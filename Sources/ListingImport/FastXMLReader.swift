@@ -225,21 +225,24 @@ struct FastXMLReader {
             var nameEnd = end
             while nameEnd > pos + 2 && Self.isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
             let name = (pos + 2)..<nameEnd
-            try checkName(bytes, name)
+            let isOpen = innermostNameStart.map { openStart in
+                openNames.withUnsafeBufferPointer { open in
+                    Self.same(UnsafeBufferPointer(rebasing: open[openStart...]), UnsafeBufferPointer(rebasing: bytes[name]))
+                }
+            } ?? false
+            // The name of the element it closes was checked when it opened.
+            if !isOpen { try checkName(bytes, name) }
             countLines(bytes, pos..<(end + 1))
             eventOffset = base + end + 1
             guard let openStart = innermostNameStart else {
                 throw error(bytes, at: pos, "</\(Self.text(bytes, name))> closes an element that was never opened")
-            }
-            let isOpen = openNames.withUnsafeBufferPointer { open in
-                Self.same(UnsafeBufferPointer(rebasing: open[openStart...]), UnsafeBufferPointer(rebasing: bytes[name]))
             }
             guard isOpen else {
                 let open = String(decoding: openNames[openStart...], as: UTF8.self)
                 throw error(bytes, at: pos, "expected </\(open)>, found </\(Self.text(bytes, name))>")
             }
             nameEnds.removeLast()
-            openNames.removeSubrange(openStart...)
+            openNames.removeLast(openNames.count - openStart)
             sentEvent = true
             return sink.endElement(at: XMLPoint(line: line, column: columnNumber)) ? .advanced(end + 1) : .stop
         default:
@@ -250,14 +253,16 @@ struct FastXMLReader {
     private mutating func startTag<Sink: XMLEventSink>(_ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, sink: inout Sink) throws -> Step {
         let count = bytes.count
         var i = pos + 1
+        var bits: UInt8 = 0
         while i < count {
             let byte = bytes[i]
             if Self.isSpace(byte) || byte == Self.gt || byte == Self.slash { break }
+            bits |= byte
             i += 1
         }
         guard i < count else { return .needMore }
         let name = (pos + 1)..<i
-        try checkName(bytes, name)
+        try checkName(bytes, name, ascii: bits < 0x80)
         attributeSpans.removeAll(keepingCapacity: true)
         var selfClosing = false
         while true {
@@ -275,10 +280,14 @@ struct FastXMLReader {
                 break
             }
             let nameStart = i
-            while i < count, !Self.isSpace(bytes[i]), bytes[i] != Self.equals, bytes[i] != Self.gt, bytes[i] != Self.slash { i += 1 }
+            bits = 0
+            while i < count, !Self.isSpace(bytes[i]), bytes[i] != Self.equals, bytes[i] != Self.gt, bytes[i] != Self.slash {
+                bits |= bytes[i]
+                i += 1
+            }
             guard i < count else { return .needMore }
             let attribute = nameStart..<i
-            try checkName(bytes, attribute)
+            try checkName(bytes, attribute, ascii: bits < 0x80)
             while i < count && Self.isSpace(bytes[i]) { i += 1 }
             guard i < count else { return .needMore }
             guard bytes[i] == Self.equals else {
@@ -321,7 +330,7 @@ struct FastXMLReader {
         else { return .stop }
         if selfClosing {
             nameEnds.removeLast()
-            openNames.removeSubrange((nameEnds.last ?? 0)...)
+            openNames.removeLast(openNames.count - (nameEnds.last ?? 0))
             guard sink.endElement(at: point) else { return .stop }
         }
         return .advanced(i)
@@ -354,9 +363,15 @@ struct FastXMLReader {
         same(UnsafeBufferPointer(rebasing: bytes[a]), UnsafeBufferPointer(rebasing: bytes[b]))
     }
 
-    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count, let left = a.baseAddress, let right = b.baseAddress else { return a.count == b.count }
-        return memcmp(left, right, a.count) == 0
+    /// Byte equality, written out: names are short, and a call to memcmp cost more than the compare.
+    @inline(__always) static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = 0
+        while i < a.count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Where the innermost open element's name starts in `openNames`; nil outside the root.
@@ -407,24 +422,26 @@ struct FastXMLReader {
         return nil
     }
 
+    /// Counts the newlines of a token (tags seldom have any: memchr finds that fastest).
     private mutating func countLines(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        var k = range.lowerBound
-        while k < range.upperBound {
-            if bytes[k] == Self.newline {
-                line += 1
-                lineStart = base + k + 1
-            }
-            k += 1
+        guard let start = bytes.baseAddress else { return }
+        var from = range.lowerBound
+        while from < range.upperBound, let hit = memchr(start + from, Int32(Self.newline), range.upperBound - from) {
+            let k = UnsafeRawPointer(start).distance(to: UnsafeRawPointer(hit))
+            line += 1
+            lineStart = base + k + 1
+            from = k + 1
         }
     }
 
-    /// An element or attribute name must start like an XML name and be UTF-8.
-    private func checkName(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) throws {
+    /// An element or attribute name must start like an XML name and be UTF-8 (`ascii`: the caller
+    /// saw no byte above 0x7F).
+    private func checkName(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, ascii: Bool = false) throws {
         guard !name.isEmpty else { throw error(bytes, at: name.lowerBound, "a tag without a name") }
         let first = bytes[name.lowerBound]
         let startOK = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first == 95 || first == 58 || first >= 0x80
         guard startOK else { throw error(bytes, at: name.lowerBound, "'\(Self.text(bytes, name))' is not an XML name") }
-        try checkUTF8(bytes, UnsafeBufferPointer(rebasing: bytes[name]), at: name.lowerBound)
+        if !ascii { try checkUTF8(bytes, UnsafeBufferPointer(rebasing: bytes[name]), at: name.lowerBound) }
     }
 
     /// Fails on bytes that are not UTF-8. (`String(validating:as:)` is not specialised for buffer

@@ -221,7 +221,8 @@ public struct FNV1a64 {
     }
 
     public mutating func add(_ text: String) {
-        for byte in text.utf8 { add(byte) }
+        var text = text
+        text.withUTF8 { for byte in $0 { add(byte) } }  // contiguous: no copy for native strings
     }
 }
 

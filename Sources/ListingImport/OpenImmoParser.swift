@@ -168,7 +168,8 @@ private struct OpenImmoHandler: XMLEventSink {
     let builder: DraftBuilder
 
     var summary: FeedSummary
-    var stack: [OpenImmoElement] = []
+    /// The open elements, each with what its text is for (worked out once, when it opens).
+    var stack: [(element: OpenImmoElement, target: TextTarget?)] = []
     var sawScope = false
     var documentClosed = false
     var wrongRoot: String?
@@ -195,7 +196,7 @@ private struct OpenImmoHandler: XMLEventSink {
     }
 
     /// What an element's text is for, by parent and element.
-    private enum TextTarget {
+    enum TextTarget {
         case field(FeedField, overwrite: Bool = true)
         case coldRentFallback, depositText, firstName, lastName, providerCompany
     }
@@ -268,12 +269,11 @@ private struct OpenImmoHandler: XMLEventSink {
     /// Text inside a listing and the provider's own elements is checked (UTF-8, references) as it
     /// always was; only the text a field is read from is delivered.
     private mutating func updateTextMode() {
-        guard let element = stack.last, current != nil || stack.count == 3 else {
+        guard let top = stack.last, current != nil || stack.count == 3 else {
             textMode = .skip
             return
         }
-        let parent = stack.count >= 2 ? stack[stack.count - 2] : .other
-        textMode = Self.textTarget(parent, element) == nil ? .check : .deliver
+        textMode = top.target == nil ? .check : .deliver
     }
 
     private mutating func warn(field: String, at point: XMLPoint, _ message: String) {
@@ -285,8 +285,8 @@ private struct OpenImmoHandler: XMLEventSink {
 
     mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: () -> [String: String]) -> Bool {
         let element = OpenImmoElement(name)
-        let parent = stack.last
-        stack.append(element)
+        let parent = stack.last?.element
+        stack.append((element, parent.flatMap { Self.textTarget($0, element) }))
         text.removeAll(keepingCapacity: true)
         defer { updateTextMode() }
         guard let parent else {
@@ -353,8 +353,8 @@ private struct OpenImmoHandler: XMLEventSink {
     }
 
     private mutating func end(at point: XMLPoint) -> Bool {
-        guard let element = stack.last, stack.count >= 2 else { return true }
-        let parent = stack[stack.count - 2]
+        guard let (element, target) = stack.last, stack.count >= 2 else { return true }
+        let parent = stack[stack.count - 2].element
         if parent == .anbieter, element == .firma {
             let company = textString().trimmed
             if !company.isEmpty { providerCompany = company }
@@ -362,7 +362,7 @@ private struct OpenImmoHandler: XMLEventSink {
         }
         guard current != nil else { return true }
         if parent == .anbieter, element == .immobilie { return finishListing() }
-        guard let target = Self.textTarget(parent, element) else { return true }
+        guard let target else { return true }
         let value = textString()
         switch target {
         case .field(let field, let overwrite):
@@ -446,7 +446,7 @@ private struct OpenImmoHandler: XMLEventSink {
         guard documentClosed else {
             let reason = stack.isEmpty
                 ? "no XML element found"
-                : "the file ends inside \(stack.last.map { $0 == .other ? "an element" : "<\($0.rawValue)>" } ?? "") (truncated download?)"
+                : "the file ends inside \(stack.last.map { $0.element == .other ? "an element" : "<\($0.element.rawValue)>" } ?? "") (truncated download?)"
             throw FeedError.malformedXML(source: source, line: line, column: column, reason: reason)
         }
         var summary = summary
