@@ -69,7 +69,7 @@ public struct PostalCode: Hashable, Comparable, Codable, Sendable, CustomStringC
     public let rawValue: String
 
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedOfWhitespaces
         guard t.count == 5, t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         rawValue = t
     }
@@ -112,5 +112,18 @@ public struct Address: Hashable, Codable, Sendable {
         let streetPart = [street, houseNumber].compactMap { $0 }.joined(separator: " ")
         let placePart = [postalCode?.rawValue, place].compactMap { $0 }.joined(separator: " ")
         return [streetPart, placePart].filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation when both ends are ASCII other
+    /// than space and tab (nothing to trim then): the importer checks two such fields per flat.
+    var trimmedOfWhitespaces: String {
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, first != 0x20, first != 0x09,
+            last != 0x20, last != 0x09
+        {
+            return self
+        }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -93,10 +93,10 @@ public struct Listing: Hashable, Codable, Sendable {
     public var grossColdRent: Money { netColdRent + operatingCosts }
 
     public func validate() throws {
-        if source.trimmingCharacters(in: .whitespaces).isEmpty {
+        if source.trimmedOfWhitespaces.isEmpty {
             throw DomainError.invalidField(field: "source", value: source, hint: "name the source, or use 'manual'")
         }
-        if externalID.trimmingCharacters(in: .whitespaces).isEmpty {
+        if externalID.trimmedOfWhitespaces.isEmpty {
             throw DomainError.invalidField(field: "external id", value: externalID, hint: "give the source's id for the flat")
         }
         guard rooms.isFinite, rooms >= 1, rooms <= 20, (rooms * 2).rounded() == rooms * 2 else {

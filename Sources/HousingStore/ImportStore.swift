@@ -99,25 +99,49 @@ public final class ImportSession {
     /// flat, and this spares trimming and case-folding it 100,000 times.
     private var landlordByFeedName: [String: Landlord.ID] = [:]
     private let todayValue: DatabaseValue
+    /// The source had no listing when the session began (its first import): a flat can only be
+    /// there already when the feed names it twice.
+    private let startedEmpty: Bool
+    /// The statements of the per-flat path, kept for the session (looking them up by SQL text hashed
+    /// the 600-character INSERT for every flat).
+    private var lookupStatement, staleStatement, insertStatement, insertIfAbsentStatement, updateStatement: Statement?
+    private var touchStatement, priceStatement: Statement?
 
-    init(db: Database, source: String, today: CalendarDate) {
+    init(db: Database, source: String, today: CalendarDate) throws {
         self.db = db
         self.source = source
         self.today = today
         self.todayValue = today.databaseValue
+        self.startedEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM listing WHERE source = ?)", arguments: [source]) ?? false)
+    }
+
+    private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
+        if let statement = slot { return statement }
+        let statement = try db.cachedStatement(sql: sql)
+        slot = statement
+        return statement
     }
 
     // The reconcile path runs once per flat of every feed, so it uses prepared statements with
     // positional values instead of the record encoding (which builds a dictionary and its SQL for
     // every row), and writes the content hash in the same INSERT or UPDATE.
+    /// One integer per flat: its id when the content hash is the same and it is not withdrawn, else
+    /// minus its id (ids are positive). Hashes are ASCII hex, so byte equality is String equality.
     private static let lookupSQL = """
-        SELECT id, contentHash IS ? AND status != 'gone', status, netColdRentCents, operatingCostsCents, heatingCostsCents,
-            firstSeen, landlordId, duplicateOfId
+        SELECT CASE WHEN contentHash IS ? AND status != 'gone' THEN id ELSE -id END
         FROM listing WHERE source = ? AND externalId = ?
+        """
+    private static let staleSQL = """
+        SELECT status, netColdRentCents, operatingCostsCents, heatingCostsCents, firstSeen, landlordId, duplicateOfId
+        FROM listing WHERE id = ?
         """
     private static let insertSQL =
         "INSERT INTO listing (\((Listing.databaseColumns + ["contentHash"]).joined(separator: ", "))) VALUES ("
         + Array(repeating: "?", count: Listing.databaseColumns.count + 1).joined(separator: ", ") + ")"
+    private static let insertIfAbsentSQL = insertSQL + " ON CONFLICT (source, externalId) DO NOTHING"
+    private static let touchSQL = "UPDATE listing SET lastSeen = ? WHERE id = ?"
+    private static let priceSQL =
+        "INSERT INTO listingPrice (listingId, seenOn, netColdRentCents, operatingCostsCents, heatingCostsCents) VALUES (?, ?, ?, ?, ?)"
     private static let updateSQL =
         "UPDATE listing SET \((Listing.databaseColumns + ["contentHash"]).map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
@@ -141,34 +165,39 @@ public final class ImportSession {
     }
 
     private func stored(externalID: String, contentHash: String) throws -> Stored? {
-        let statement = try db.cachedStatement(sql: Self.lookupSQL)
-        // Read by position from the statement's own row: no copy, no column-name lookups, and the
-        // hash (ASCII hex, so byte equality is String equality) is compared in SQL: an unchanged flat,
-        // most of a daily feed, decodes two integers.
-        // The row is only valid while the cursor lives (its end resets the statement).
-        let cursor = try Row.fetchCursor(statement, arguments: [contentHash, source, externalID])
-        return try withExtendedLifetime(cursor) {
-            guard let row = try cursor.next() else { return nil }
-            if row[1] as Bool { return .unchanged(id: row[0]) }
-            return .stale(Stale(
-                id: row[0], status: row[2], netColdRentCents: row[3], operatingCostsCents: row[4], heatingCostsCents: row[5],
-                firstSeen: row[6], landlordID: row[7], duplicateOf: row[8]))
-        }
+        // A single integer column is read straight from the statement; a row cursor would build a
+        // column-name dictionary for every flat. Only a changed flat (a few per daily feed) reads its row.
+        guard let signedID = try Int64.fetchOne(statement(&lookupStatement, Self.lookupSQL), arguments: [contentHash, source, externalID])
+        else { return nil }
+        if signedID > 0 { return .unchanged(id: signedID) }
+        let id = -signedID
+        guard let row = try Row.fetchOne(statement(&staleStatement, Self.staleSQL), arguments: [id]) else { return nil }
+        return .stale(Stale(
+            id: id, status: row[0], netColdRentCents: row[1], operatingCostsCents: row[2], heatingCostsCents: row[3],
+            firstSeen: row[4], landlordID: row[5], duplicateOf: row[6]))
+    }
+
+    /// Positional arguments without `StatementArguments.init(_:)`'s key-path map, which instantiated
+    /// generic metadata for every row.
+    private static func arguments(_ values: [DatabaseValue]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
     }
 
     /// Adds or updates one listing (its `source`, `firstSeen`, `lastSeen` and `status` are set here).
     public func upsert(_ incoming: Listing, contentHash: String, landlord: LandlordHint?) throws {
-        let found = try stored(externalID: incoming.externalID, contentHash: contentHash)
-        if case .unchanged(let id) = found {
-            seen.insert(id)
-            try db.cachedStatement(sql: "UPDATE listing SET lastSeen = ? WHERE id = ?").execute(arguments: [todayValue, id])
-            counts.unchanged += 1
-            return
-        }
         var listing = incoming
         listing.source = source
         listing.lastSeen = today
         listing.status = .active
+        // A first import has nothing to look up: insert, and look up only when that conflicts.
+        if startedEmpty, try insert(&listing, contentHash: contentHash, landlord: landlord, ifAbsent: true) { return }
+        let found = try stored(externalID: incoming.externalID, contentHash: contentHash)
+        if case .unchanged(let id) = found {
+            seen.insert(id)
+            try statement(&touchStatement, Self.touchSQL).execute(arguments: [todayValue, id])
+            counts.unchanged += 1
+            return
+        }
         if case .stale(let existing) = found {
             let id = existing.id
             seen.insert(id)
@@ -181,7 +210,7 @@ public final class ImportSession {
             var values = listing.databaseValues
             values.append(contentHash.databaseValue)
             values.append(id.databaseValue)
-            try db.cachedStatement(sql: Self.updateSQL).execute(arguments: StatementArguments(values))
+            try statement(&updateStatement, Self.updateSQL).execute(arguments: Self.arguments(values))
             let priceChanged = existing.netColdRentCents != listing.netColdRent.cents
                 || existing.operatingCostsCents != listing.operatingCosts.cents
                 || existing.heatingCostsCents != listing.heatingCosts?.cents
@@ -189,18 +218,27 @@ public final class ImportSession {
             counts.changed += 1
             touched.append(id)
         } else {
-            listing.firstSeen = today
-            listing.landlordID = try landlordID(for: landlord)
-            var values = listing.databaseValues
-            values.append(contentHash.databaseValue)
-            try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
-            let id = db.lastInsertedRowID
-            listing.id = Listing.ID(id)
-            try insertPrice(listing)
-            seen.insert(id)
-            touched.append(id)
-            counts.new += 1
+            _ = try insert(&listing, contentHash: contentHash, landlord: landlord, ifAbsent: false)
         }
+    }
+
+    /// Inserts a flat the source did not have, with its first price. With `ifAbsent`, returns false
+    /// (and changes nothing but perhaps a new landlord the flat names) when the source has it already.
+    private func insert(_ listing: inout Listing, contentHash: String, landlord: LandlordHint?, ifAbsent: Bool) throws -> Bool {
+        listing.firstSeen = today
+        listing.landlordID = try landlordID(for: landlord)
+        var values = listing.databaseValues
+        values.append(contentHash.databaseValue)
+        let insert = ifAbsent ? try statement(&insertIfAbsentStatement, Self.insertIfAbsentSQL) : try statement(&insertStatement, Self.insertSQL)
+        try insert.execute(arguments: Self.arguments(values))
+        if ifAbsent && db.changesCount == 0 { return false }
+        let id = db.lastInsertedRowID
+        listing.id = Listing.ID(id)
+        try insertPrice(listing)
+        seen.insert(id)
+        touched.append(id)
+        counts.new += 1
+        return true
     }
 
     /// Listings of this source that are active or reserved now.
@@ -235,8 +273,7 @@ public final class ImportSession {
     }
 
     private func insertPrice(_ listing: Listing) throws {
-        try db.cachedStatement(sql: "INSERT INTO listingPrice (listingId, seenOn, netColdRentCents, operatingCostsCents, heatingCostsCents) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [listing.id?.rawValue, todayValue, listing.netColdRent.cents, listing.operatingCosts.cents, listing.heatingCosts?.cents])
+        try statement(&priceStatement, Self.priceSQL).execute(arguments: [listing.id?.rawValue, todayValue, listing.netColdRent.cents, listing.operatingCosts.cents, listing.heatingCosts?.cents])
     }
 
     /// Finds or creates the landlord a feed names (by company, else person), case-insensitively.
@@ -319,7 +356,7 @@ extension AppDatabase {
     ) throws -> (T, ImportRunRecord) {
         try write { db in
             try require(actor, .listings, action: "import listings")
-            let session = ImportSession(db: db, source: source, today: today)
+            let session = try ImportSession(db: db, source: source, today: today)
             let (result, full, makeRun) = try body(session)
             try session.finish(fullTransfer: full)
             var run = makeRun(session.counts)

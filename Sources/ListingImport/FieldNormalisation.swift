@@ -246,6 +246,11 @@ struct DraftBuilder {
 
     /// `true/false`, `1/0`, `ja/nein`, `yes/no`, `wahr/falsch` (any case).
     static func bool(_ text: String) -> Bool? {
+        switch text {  // the usual spellings as they are, before trimming and case-folding
+        case "true", "1": return true
+        case "false", "0": return false
+        default: break
+        }
         switch text.trimmed.lowercased() {
         case "true", "1", "ja", "yes", "wahr", "j", "y": return true
         case "false", "0", "nein", "no", "falsch", "n": return false
@@ -257,6 +262,11 @@ struct DraftBuilder {
     /// With only one kind of separator it is the decimal separator (areas and rooms never need
     /// thousands groups without decimals).
     static func decimal(_ text: String) -> Double? {
+        // Only digits, '.' and signs: nothing to trim, strip or regroup, so `Double` reads it as below would.
+        if !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 }) {
+            guard let value = Double(text), value.isFinite else { return nil }
+            return value
+        }
         var s = text.trimmed
         for suffix in ["m²", "m2", "qm", "m"] where s.hasSuffix(suffix) {
             s = String(s.dropLast(suffix.count)).trimmed
@@ -288,6 +298,8 @@ struct DraftBuilder {
     /// `YYYY-MM-DD`, `D.M.YYYY`/`DD.MM.YYYY`, or an ISO date-time (`2027-01-01T00:00:00`); nil for words.
     /// Parsed here rather than with `CalendarDate(flexible:)`, whose Foundation trimming showed up in profiles.
     static func date(_ text: String) -> CalendarDate? {
+        // Both forms need a '-' or a '.'; words like "sofort" have neither.
+        guard text.utf8.contains(where: { $0 == 45 || $0 == 46 }) else { return nil }
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard !range.isEmpty, range.upperBound <= bytes.count else { return nil }
@@ -329,6 +341,12 @@ struct DraftBuilder {
     /// attribute names (`GAS`, `OEL`, `FERN`, `ELEKTRO`, `LUFTWP`, `ERDWAERME`) and common German
     /// words; several words separated by `+`, `,` or `/` must agree.
     static func heatingType(_ text: String) -> HeatingReading {
+        if !text.utf8.contains(where: { $0 == 43 || $0 == 44 || $0 == 47 || $0 == 59 }) {
+            // One word (no separator), the usual case: the same as below without the split and the set.
+            let word = text.lowercased().trimmed
+            guard !word.isEmpty, let type = heatingWord(word) else { return .unknown }
+            return .known(type)
+        }
         let words = text.lowercased().split(whereSeparator: { "+,/;".contains($0) })
             .map { $0.trimmed }.filter { !$0.isEmpty }
         var found = Set<HeatingType>()

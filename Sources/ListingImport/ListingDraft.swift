@@ -92,34 +92,84 @@ public struct ListingDraft: Hashable, Sendable {
     /// content change?". Absent values are written as empty text; numbers in a fixed format
     /// (money in cents, decimals with `String(Double)`), so the string is the same on every platform.
     public var canonicalContent: String {
-        func text(_ value: String?) -> String { value ?? "" }
-        func flag(_ value: Bool?) -> String { value.map { $0 ? "1" : "0" } ?? "" }
-        func money(_ value: Money?) -> String { value.map { String($0.cents) } ?? "" }
-        let fields: [(String, String)] = [
-            ("title", text(title)), ("url", text(url)),
-            ("street", text(address.street)), ("house_number", text(address.houseNumber)),
-            ("postal_code", text(address.postalCode?.rawValue)), ("place", text(address.place)),
-            ("latitude", coordinate.map { String($0.latitude) } ?? ""),
-            ("longitude", coordinate.map { String($0.longitude) } ?? ""),
-            ("rooms", String(rooms)), ("living_area", String(livingArea)), ("floor", floor.map(String.init) ?? ""),
-            ("lift", flag(lift)), ("step_free", flag(stepFree)),
-            ("net_cold_rent", money(netColdRent)), ("operating_costs", money(operatingCosts)),
-            ("heating_costs", money(heatingCosts)), ("heating_included", flag(heatingIncluded)),
-            ("heating_type", text(heatingType?.rawValue)), ("deposit", money(deposit)),
-            ("available_from", text(availableFrom?.iso)), ("available_from_text", text(availableFromText)),
-            ("wbs_required", flag(wbsRequired)), ("pets_allowed", flag(petsAllowed)),
-            ("landlord_company", text(contact?.company)), ("contact_name", text(contact?.name)),
-            ("contact_phone", text(contact?.phone)), ("contact_email", text(contact?.email)),
-        ]
-        return fields.map { "\($0.0)=\($0.1)" }.joined(separator: "\u{1F}")
+        var text = ContentText()
+        writeContent(to: &text)
+        return text.value
     }
 
     /// A stable fingerprint of `canonicalContent`: FNV-1a 64-bit, as 16 lowercase hex digits.
     ///
     /// FNV-1a (offset basis 0xcbf29ce484222325, prime 0x100000001b3) over the UTF-8 bytes is not
     /// cryptographic, but it is stable across runs, platforms and Swift versions (unlike `hashValue`),
-    /// which is all change detection needs. SHA-256 is not in Foundation on Linux.
-    public var contentHash: String { FNV1a64.hex(canonicalContent) }
+    /// which is all change detection needs. SHA-256 is not in Foundation on Linux. The bytes are
+    /// hashed as they are written, without building the string (it ran once per flat of every feed).
+    public var contentHash: String {
+        var hasher = ContentHasher()
+        writeContent(to: &hasher)
+        return hasher.fnv.hex
+    }
+
+    /// Writes `canonicalContent` field by field: the one definition behind the text and the hash.
+    private func writeContent<Sink: ContentSink>(to sink: inout Sink) {
+        func text(_ name: StaticString, _ value: String?) { sink.field(name, value ?? "") }
+        func flag(_ name: StaticString, _ value: Bool?) { sink.field(name, value.map { $0 ? "1" : "0" } ?? "") }
+        func money(_ name: StaticString, _ value: Money?) { sink.field(name, value.map { String($0.cents) } ?? "") }
+        text("title", title)
+        text("url", url)
+        text("street", address.street)
+        text("house_number", address.houseNumber)
+        text("postal_code", address.postalCode?.rawValue)
+        text("place", address.place)
+        text("latitude", coordinate.map { String($0.latitude) })
+        text("longitude", coordinate.map { String($0.longitude) })
+        text("rooms", String(rooms))
+        text("living_area", String(livingArea))
+        text("floor", floor.map(String.init))
+        flag("lift", lift)
+        flag("step_free", stepFree)
+        money("net_cold_rent", netColdRent)
+        money("operating_costs", operatingCosts)
+        money("heating_costs", heatingCosts)
+        flag("heating_included", heatingIncluded)
+        text("heating_type", heatingType?.rawValue)
+        money("deposit", deposit)
+        text("available_from", availableFrom?.iso)
+        text("available_from_text", availableFromText)
+        flag("wbs_required", wbsRequired)
+        flag("pets_allowed", petsAllowed)
+        text("landlord_company", contact?.company)
+        text("contact_name", contact?.name)
+        text("contact_phone", contact?.phone)
+        text("contact_email", contact?.email)
+    }
+}
+
+/// Receives `name=value` fields, separated by U+001F.
+private protocol ContentSink {
+    mutating func field(_ name: StaticString, _ value: String)
+}
+
+/// Hashes `canonicalContent` without building it.
+private struct ContentHasher: ContentSink {
+    var fnv = FNV1a64()
+    private var started = false
+
+    mutating func field(_ name: StaticString, _ field: String) {
+        if started { fnv.add(0x1F) }
+        started = true
+        name.withUTF8Buffer { for byte in $0 { fnv.add(byte) } }
+        fnv.add(0x3D)  // "="
+        fnv.add(field)
+    }
+}
+
+/// Builds `canonicalContent`.
+private struct ContentText: ContentSink {
+    var value = ""
+    mutating func field(_ name: StaticString, _ field: String) {
+        if !value.isEmpty { value += "\u{1F}" }
+        value += "\(name)=\(field)"
+    }
 }
 
 /// The contact a feed names for a flat (OpenImmo `kontaktperson`).
@@ -141,19 +191,38 @@ public struct LandlordContactDraft: Hashable, Sendable {
     public var isEmpty: Bool { company == nil && name == nil && phone == nil && email == nil }
 }
 
-/// FNV-1a, 64 bit (http://www.isthe.com/chongo/tech/comp/fnv/).
-public enum FNV1a64 {
+/// FNV-1a, 64 bit (http://www.isthe.com/chongo/tech/comp/fnv/), fed incrementally.
+public struct FNV1a64 {
+    /// The hash of everything added so far.
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
     public static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        var hasher = FNV1a64()
+        hasher.add(text)
+        return hasher.value
     }
 
     public static func hex(_ text: String) -> String {
-        let digits = String(hash(text), radix: 16)
+        var hasher = FNV1a64()
+        hasher.add(text)
+        return hasher.hex
+    }
+
+    /// `value` as 16 lowercase hex digits.
+    public var hex: String {
+        let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
+
+    @inline(__always) public mutating func add(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
+    public mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { for byte in $0 { add(byte) } }  // contiguous: no copy for native strings
+    }
 }
+

@@ -4,11 +4,48 @@ import HousingStore
 
 /// Finds municipality (AGS) and coordinates for an address; the command layer backs it with the
 /// gazetteer in `Rules/`.
+///
+/// The importer asks once per distinct postal code and place in a run (see `PlaceMemo`), with an
+/// address that holds only those two: the answer may not depend on street or house number.
 public protocol PlaceResolver: Sendable {
     /// The municipality and point of `address`, or nil when the place is unknown.
     func resolve(_ address: Address) -> (municipality: MunicipalityKey, coordinate: Coordinate)?
     /// Whether `municipality` lies in the region the coaching serves.
     func isInServiceRegion(_ municipality: MunicipalityKey) -> Bool
+}
+
+/// One run's answers of a `PlaceResolver`, by postal code and place.
+///
+/// A feed names few places for many flats, and one gazetteer lookup normalises the place against
+/// every row of its postal code (Foundation case and diacritics folding): without the memo that
+/// was half of the import's time.
+struct PlaceMemo {
+    struct Answer {
+        var municipality: MunicipalityKey
+        var coordinate: Coordinate
+        var inServiceRegion: Bool
+    }
+
+    private struct Key: Hashable {
+        var postalCode: PostalCode?
+        var place: String?
+    }
+
+    let resolver: any PlaceResolver
+    private var answers: [Key: Answer?] = [:]
+
+    init(_ resolver: any PlaceResolver) { self.resolver = resolver }
+
+    /// The resolver's answer for the postal code and place of `address`; nil when it knows the place not.
+    mutating func resolve(_ address: Address) -> Answer? {
+        let key = Key(postalCode: address.postalCode, place: address.place)
+        if let known = answers[key] { return known }
+        let answer = resolver.resolve(Address(postalCode: key.postalCode, place: key.place)).map {
+            Answer(municipality: $0.municipality, coordinate: $0.coordinate, inServiceRegion: resolver.isInServiceRegion($0.municipality))
+        }
+        answers[key] = answer
+        return answer
+    }
 }
 
 /// What one source's run did, for the console and the run log.
@@ -91,27 +128,26 @@ public struct ListingImporter: Sendable {
                 bytes = feed.bytes
                 let newState = SourceFetchState(etag: feed.etag, lastModified: feed.lastModified)
                 let (_, run) = try database.importSource(source.name, today: today, fetchState: newState, actor: actor) { session in
-                    var extra: [ImportDiagnostic] = []
-                    var upserts = 0
-                    let summary = try source.parse(fileAt: feed.file) { record in
-                        switch record {
-                        case .upsert(let draft):
-                            guard let listing = makeListing(draft, diagnostics: &extra) else { return }
-                            upserts += 1
-                            try session.upsert(listing, contentHash: draft.contentHash, landlord: draft.contact.map {
-                                LandlordHint(company: $0.company, name: $0.name, phone: $0.phone, email: $0.email)
-                            })
-                        case .delete(let identity):
-                            try session.markGone(externalID: identity.externalID)
-                        }
-                    }
+                    // Parsing, normalising, geocoding and hashing run on a thread of their own while this
+                    // one applies the results in the transaction; a feed error rolls back everything.
+                    let parsed = try pipeline(
+                        produce: { emit in try prepare(source, file: feed.file, emit: emit) },
+                        consume: { (item: PreparedRecord) in
+                            switch item {
+                            case .upsert(let listing, let contentHash, let landlord):
+                                try session.upsert(listing, contentHash: contentHash, landlord: landlord)
+                            case .delete(let externalID):
+                                try session.markGone(externalID: externalID)
+                            }
+                        })
+                    let summary = parsed.summary
                     let full = summary.scope == .full
-                    if full && upserts == 0 {
+                    if full && parsed.upserts == 0 {
                         let active = try session.activeCount()
                         if active > 0 { throw ImportError.emptyFullTransfer(source: source.name, active: active) }
                     }
-                    let diagnostics = summary.diagnostics + extra
-                    let skipped = summary.skipped + extra.filter { $0.severity == .error }.count
+                    let diagnostics = summary.diagnostics + parsed.extra
+                    let skipped = summary.skipped + parsed.extra.filter { $0.severity == .error }.count
                     return ((), full, { counts in
                         ImportRunRecord(
                             source: source.name, startedAt: started, finishedAt: Date().formatted(.iso8601), outcome: .imported,
@@ -129,6 +165,40 @@ public struct ListingImporter: Sendable {
             try? database.recordRun(run)
             return SourceReport(source: source.name, run: run)
         }
+    }
+
+    /// What the database thread applies for one record of the feed.
+    enum PreparedRecord: Sendable {
+        case upsert(Listing, contentHash: String, landlord: LandlordHint?)
+        case delete(externalID: String)
+    }
+
+    /// What the parsing thread found besides the records.
+    struct Parsed: Sendable {
+        var summary: FeedSummary
+        /// Diagnostics of turning drafts into listings (place, operating costs, validation).
+        var extra: [ImportDiagnostic]
+        /// Listings handed on as upserts.
+        var upserts: Int
+    }
+
+    /// Parses the feed and turns each record into what the session applies; runs off the database thread.
+    func prepare(_ source: SourceConfig, file: URL, emit: (PreparedRecord) throws -> Void) throws -> Parsed {
+        var extra: [ImportDiagnostic] = []
+        var places = resolver.map(PlaceMemo.init)
+        var upserts = 0
+        let summary = try source.parse(fileAt: file) { record in
+            switch record {
+            case .upsert(let draft):
+                guard let listing = makeListing(draft, places: &places, diagnostics: &extra) else { return }
+                upserts += 1
+                let landlord = draft.contact.map { LandlordHint(company: $0.company, name: $0.name, phone: $0.phone, email: $0.email) }
+                try emit(.upsert(listing, contentHash: draft.contentHash, landlord: landlord))
+            case .delete(let identity):
+                try emit(.delete(externalID: identity.externalID))
+            }
+        }
+        return Parsed(summary: summary, extra: extra, upserts: upserts)
     }
 
     static func status(of error: any Error) -> Int? {
@@ -155,7 +225,7 @@ public struct ListingImporter: Sendable {
 
     /// Turns a draft into a listing, resolving its place; nil (with an error diagnostic) when it
     /// cannot be judged at all.
-    func makeListing(_ draft: ListingDraft, diagnostics: inout [ImportDiagnostic]) -> Listing? {
+    func makeListing(_ draft: ListingDraft, places: inout PlaceMemo?, diagnostics: inout [ImportDiagnostic]) -> Listing? {
         guard let operatingCosts = draft.operatingCosts else {
             diagnostics.append(ImportDiagnostic(
                 severity: .error, source: draft.source, position: .file, listing: draft.externalID, field: "operating costs",
@@ -169,11 +239,11 @@ public struct ListingImporter: Sendable {
             heatingIncluded: draft.heatingIncluded, heatingType: draft.heatingType, deposit: draft.deposit, availableFrom: draft.availableFrom,
             availableFromText: draft.availableFromText, wbsRequired: draft.wbsRequired, petsAllowed: draft.petsAllowed,
             firstSeen: today, lastSeen: today)
-        if let resolver {
-            if let found = resolver.resolve(draft.address) {
+        if places != nil {
+            if let found = places?.resolve(draft.address) {
                 listing.municipality = found.municipality
                 if listing.coordinate == nil { listing.coordinate = found.coordinate }
-                if !resolver.isInServiceRegion(found.municipality) {
+                if !found.inServiceRegion {
                     diagnostics.append(ImportDiagnostic(
                         severity: .warning, source: draft.source, position: .file, listing: draft.externalID, field: "place",
                         message: "\(draft.address.oneLine) lies outside Kreis Plön; imported, but no county cost limit applies there"))

@@ -72,10 +72,10 @@ public struct OpenImmoParser: FeedParser {
             throw FeedError.unreadable(source: source, path: url.path, reason: "cannot open the file")
         }
         defer { try? handle.close() }
-        let reader = FastXMLReader(handle: handle)
-        let handler = OpenImmoHandler(source: source, emit: emit, locator: reader)
+        var reader = FastXMLReader(handle: handle)
+        var handler = OpenImmoHandler(source: source, emit: emit)
         do {
-            try reader.read(into: handler)
+            try reader.read(into: &handler)
         } catch is FastXMLUnsupported {
             return nil
         } catch let error as FastXMLError {
@@ -91,13 +91,13 @@ public struct OpenImmoParser: FeedParser {
             throw FeedError.unreadable(source: source, path: url.path, reason: "cannot open the file")
         }
         let parser = XMLParser(stream: stream)
-        let handler = OpenImmoHandler(source: source, emit: emit, locator: parser)
-        let adapter = XMLParserAdapter(handler: handler)
+        let adapter = XMLParserAdapter(handler: OpenImmoHandler(source: source, emit: emit))
         parser.delegate = adapter
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         let ok = parser.parse()
         parser.delegate = nil
+        let handler = adapter.handler
         if !ok, adapter.parseError == nil, handler.emitError == nil, handler.wrongRoot == nil {
             adapter.parseError = "the XML parser stopped"
         }
@@ -122,14 +122,54 @@ func feedFileSize(_ url: URL, source: String) throws -> Int {
     return size
 }
 
+/// The OpenImmo elements the mapping looks at; every other name is `.other`.
+enum OpenImmoElement: String, CaseIterable {
+    case other = ""
+    case openimmo, uebertragung, anbieter, firma, immobilie
+    case verwaltungTechn = "verwaltung_techn", aktion, objektnrExtern = "objektnr_extern", openimmoObid = "openimmo_obid"
+    case geo, geokoordinaten, plz, ort, strasse, hausnummer, etage
+    case ausstattung, fahrstuhl, befeuerung, heizungsart, barrierefrei
+    case preise, nettokaltmiete, kaltmiete, nebenkosten, heizkosten, heizkostenEnthalten = "heizkosten_enthalten"
+    case kaution, kautionText = "kaution_text"
+    case flaechen, wohnflaeche, anzahlZimmer = "anzahl_zimmer"
+    case verwaltungObjekt = "verwaltung_objekt", verfuegbarAb = "verfuegbar_ab", abdatum
+    case wbsSozialwohnung = "wbs_sozialwohnung", haustiere
+    case kontaktperson, vorname, name, telDurchw = "tel_durchw", telZentrale = "tel_zentrale"
+    case emailDirekt = "email_direkt", emailZentrale = "email_zentrale"
+    case freitexte, objekttitel
+
+    /// The known names by length, as bytes.
+    private static let byLength: [[(name: [UInt8], element: OpenImmoElement)]] = {
+        var table = [[(name: [UInt8], element: OpenImmoElement)]](repeating: [], count: 21)
+        for element in allCases where element != .other {
+            let name = Array(element.rawValue.utf8)
+            table[name.count].append((name, element))
+        }
+        return table
+    }()
+
+    /// The element named `name` (UTF-8 bytes, compared exactly).
+    init(_ name: UnsafeBufferPointer<UInt8>) {
+        if name.count < Self.byLength.count {
+            for candidate in Self.byLength[name.count]
+            where candidate.name.withUnsafeBufferPointer({ FastXMLReader.same($0, name) }) {
+                self = candidate.element
+                return
+            }
+        }
+        self = .other
+    }
+}
+
 /// Maps OpenImmo elements onto `RawListing` fields; fed by either XML engine.
-private final class OpenImmoHandler: XMLEventSink {
+private struct OpenImmoHandler: XMLEventSink {
     let source: String
     let emit: (FeedRecord) throws -> Void
     let builder: DraftBuilder
 
     var summary: FeedSummary
-    var stack: [String] = []
+    /// The open elements, each with what its text is for (worked out once, when it opens).
+    var stack: [(element: OpenImmoElement, target: TextTarget?)] = []
     var sawScope = false
     var documentClosed = false
     var wrongRoot: String?
@@ -142,169 +182,215 @@ private final class OpenImmoHandler: XMLEventSink {
     var heatingDistrict = false
     var firstName: String?
     var lastName: String?
-    var text = ""
+    /// The character data of the current element, when it is read.
+    var text: [UInt8] = []
     /// `anbieter/firma`, the fallback company for contacts.
     var providerCompany: String?
+    private(set) var textMode = XMLTextMode.skip
 
-    unowned let locator: any XMLLocator
-
-    init(source: String, emit: @escaping (FeedRecord) throws -> Void, locator: any XMLLocator) {
+    init(source: String, emit: @escaping (FeedRecord) throws -> Void) {
         self.source = source
         self.emit = emit
-        self.locator = locator
         self.builder = DraftBuilder(source: source)
         self.summary = FeedSummary(source: source, scope: .partial)
     }
 
-    private func position() -> FeedPosition {
-        .lineColumn(line: locator.lineNumber, column: locator.columnNumber)
+    /// What an element's text is for, by parent and element.
+    enum TextTarget {
+        case field(FeedField, overwrite: Bool = true)
+        case coldRentFallback, depositText, firstName, lastName, providerCompany
     }
 
-    private func warn(field: String, _ message: String) {
+    private static func textTarget(_ parent: OpenImmoElement, _ element: OpenImmoElement) -> TextTarget? {
+        // Parent first, then the element.
+        switch parent {
+        case .anbieter:
+            return element == .firma ? .providerCompany : nil
+        case .preise:
+            switch element {
+            case .nettokaltmiete: return .field(.netColdRent)
+            case .kaltmiete: return .coldRentFallback
+            case .nebenkosten: return .field(.operatingCosts)
+            case .heizkosten: return .field(.heatingCosts)
+            case .heizkostenEnthalten: return .field(.heatingIncluded)
+            case .kaution: return .field(.deposit)
+            case .kautionText: return .depositText
+            default: return nil
+            }
+        case .flaechen:
+            switch element {
+            case .wohnflaeche: return .field(.livingArea)
+            case .anzahlZimmer: return .field(.rooms)
+            default: return nil
+            }
+        case .geo:
+            switch element {
+            case .plz: return .field(.postalCode)
+            case .ort: return .field(.place)
+            case .strasse: return .field(.street)
+            case .hausnummer: return .field(.houseNumber)
+            case .etage: return .field(.floor)
+            default: return nil
+            }
+        case .ausstattung:
+            return element == .barrierefrei ? .field(.stepFree) : nil
+        case .verwaltungObjekt:
+            switch element {
+            case .verfuegbarAb: return .field(.availableFrom)
+            case .abdatum: return .field(.availableFrom, overwrite: false)
+            case .wbsSozialwohnung: return .field(.wbsRequired)
+            case .haustiere: return .field(.petsAllowed)
+            default: return nil
+            }
+        case .verwaltungTechn:
+            switch element {
+            case .objektnrExtern: return .field(.id)
+            case .openimmoObid: return .field(.obid)
+            default: return nil
+            }
+        case .kontaktperson:
+            switch element {
+            case .firma: return .field(.landlordCompany)
+            case .vorname: return .firstName
+            case .name: return .lastName
+            case .telDurchw: return .field(.contactPhone)
+            case .telZentrale: return .field(.contactPhone, overwrite: false)
+            case .emailDirekt: return .field(.contactEmail)
+            case .emailZentrale: return .field(.contactEmail, overwrite: false)
+            default: return nil
+            }
+        case .freitexte:
+            return element == .objekttitel ? .field(.title) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Text inside a listing and the provider's own elements is checked (UTF-8, references) as it
+    /// always was; only the text a field is read from is delivered.
+    private mutating func updateTextMode() {
+        guard let top = stack.last, current != nil || stack.count == 3 else {
+            textMode = .skip
+            return
+        }
+        textMode = top.target == nil ? .check : .deliver
+    }
+
+    private mutating func warn(field: String, at point: XMLPoint, _ message: String) {
         summary.diagnostics.append(
             ImportDiagnostic(
-                severity: .warning, source: source, position: position(), listing: current?[.id] ?? current?[.obid],
-                field: field, message: message))
+                severity: .warning, source: source, position: .lineColumn(line: point.line, column: point.column),
+                listing: current?[.id] ?? current?[.obid], field: field, message: message))
     }
 
-    var wantsText: Bool { current != nil || stack.count == 3 }
-
-    func startElement(_ elementName: String, attributes: [String: String]) -> Bool {
-        let parent = stack.last
-        stack.append(elementName)
-        text = ""
-        if stack.count == 1 {
-            if elementName != "openimmo" {
-                wrongRoot = elementName
+    mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: () -> [String: String]) -> Bool {
+        let element = OpenImmoElement(name)
+        let parent = stack.last?.element
+        stack.append((element, parent.flatMap { Self.textTarget($0, element) }))
+        text.removeAll(keepingCapacity: true)
+        defer { updateTextMode() }
+        guard let parent else {
+            if element != .openimmo {
+                wrongRoot = String(decoding: name, as: UTF8.self)
                 return false
             }
             return true
         }
-        switch (parent, elementName) {
-        case ("openimmo", "uebertragung"):
+        let position = FeedPosition.lineColumn(line: point.line, column: point.column)
+        switch (parent, element) {
+        case (.openimmo, .uebertragung):
+            let attributes = attributes()
             sawScope = true
             summary.version = attributes["version"]
             switch attributes["umfang"]?.uppercased() {
             case "VOLL": summary.scope = .full
             case "TEIL": summary.scope = .partial
             default:
-                warn(field: "uebertragung@umfang",
+                warn(field: "uebertragung@umfang", at: point,
                      "'\(attributes["umfang"] ?? "")' is neither VOLL nor TEIL; read as TEIL (a delta), so no listing is marked gone")
             }
-        case ("anbieter", "immobilie"):
-            current = RawListing(position: position())
+        case (.anbieter, .immobilie):
+            current = RawListing(position: position)
             action = nil
             coldRentFallback = nil
             depositText = nil
             heatingDistrict = false
             firstName = nil
             lastName = nil
-        case ("verwaltung_techn", "aktion"):
-            action = attributes["aktionart"]?.uppercased()
-        case ("geo", "geokoordinaten"):
-            if let lat = attributes["breitengrad"] { current?.set(.latitude, lat, at: position()) }
-            if let lon = attributes["laengengrad"] { current?.set(.longitude, lon, at: position()) }
-        case ("ausstattung", "fahrstuhl"):
+        case (.verwaltungTechn, .aktion):
+            action = attributes()["aktionart"]?.uppercased()
+        case (.geo, .geokoordinaten):
+            let attributes = attributes()
+            if let lat = attributes["breitengrad"] { current?.set(.latitude, lat, at: position) }
+            if let lon = attributes["laengengrad"] { current?.set(.longitude, lon, at: position) }
+        case (.ausstattung, .fahrstuhl):
+            let attributes = attributes()
             if let passenger = attributes["PERSONEN"] ?? attributes["personen"] {
-                current?.set(.lift, passenger, at: position())
+                current?.set(.lift, passenger, at: position)
             }
-        case ("ausstattung", "befeuerung"):
-            let fuels = attributes.filter { DraftBuilder.bool($0.value) == true }.map(\.key).sorted()
-            if !fuels.isEmpty { current?.set(.heatingType, fuels.joined(separator: "+"), at: position()) }
-        case ("ausstattung", "heizungsart"):
-            heatingDistrict = DraftBuilder.bool(attributes["FERN"] ?? "") == true
+        case (.ausstattung, .befeuerung):
+            let fuels = attributes().filter { DraftBuilder.bool($0.value) == true }.map(\.key).sorted()
+            if !fuels.isEmpty { current?.set(.heatingType, fuels.joined(separator: "+"), at: position) }
+        case (.ausstattung, .heizungsart):
+            heatingDistrict = DraftBuilder.bool(attributes()["FERN"] ?? "") == true
         default:
             break
         }
         return true
     }
 
-    func characters(_ string: String) {
-        if text.isEmpty { text = string } else { text += string }
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        text.append(contentsOf: bytes)
     }
 
-    func endElement(_ elementName: String) -> Bool {
-        defer {
-            stack.removeLast()
-            text = ""
-            if stack.isEmpty { documentClosed = true }
-        }
-        let parent = stack.count >= 2 ? stack[stack.count - 2] : nil
-        if parent == "anbieter", elementName == "firma" {
-            let company = text.trimmed
+    mutating func endElement(at point: XMLPoint) -> Bool {
+        let keepGoing = end(at: point)
+        stack.removeLast()
+        text.removeAll(keepingCapacity: true)
+        if stack.isEmpty { documentClosed = true }
+        updateTextMode()
+        return keepGoing
+    }
+
+    private mutating func end(at point: XMLPoint) -> Bool {
+        guard let (element, target) = stack.last, stack.count >= 2 else { return true }
+        let parent = stack[stack.count - 2].element
+        if parent == .anbieter, element == .firma {
+            let company = textString().trimmed
             if !company.isEmpty { providerCompany = company }
             return true
         }
-        guard current != nil, let parent else { return true }
-        let at = position()
-        func set(_ field: FeedField, overwrite: Bool = true) { current?.set(field, text, at: at, overwrite: overwrite) }
-        // Parent first, then the element: fewer string comparisons than one switch over pairs.
-        switch parent {
-        case "anbieter":
-            if elementName == "immobilie" { return finishListing() }
-        case "preise":
-            switch elementName {
-            case "nettokaltmiete": set(.netColdRent)
-            case "kaltmiete": coldRentFallback = text
-            case "nebenkosten": set(.operatingCosts)
-            case "heizkosten": set(.heatingCosts)
-            case "heizkosten_enthalten": set(.heatingIncluded)
-            case "kaution": set(.deposit)
-            case "kaution_text": depositText = text
-            default: break
-            }
-        case "flaechen":
-            switch elementName {
-            case "wohnflaeche": set(.livingArea)
-            case "anzahl_zimmer": set(.rooms)
-            default: break
-            }
-        case "geo":
-            switch elementName {
-            case "plz": set(.postalCode)
-            case "ort": set(.place)
-            case "strasse": set(.street)
-            case "hausnummer": set(.houseNumber)
-            case "etage": set(.floor)
-            default: break
-            }
-        case "ausstattung":
-            if elementName == "barrierefrei" { set(.stepFree) }
-        case "verwaltung_objekt":
-            switch elementName {
-            case "verfuegbar_ab": set(.availableFrom)
-            case "abdatum": set(.availableFrom, overwrite: false)
-            case "wbs_sozialwohnung": set(.wbsRequired)
-            case "haustiere": set(.petsAllowed)
-            default: break
-            }
-        case "verwaltung_techn":
-            switch elementName {
-            case "objektnr_extern": set(.id)
-            case "openimmo_obid": set(.obid)
-            default: break
-            }
-        case "kontaktperson":
-            switch elementName {
-            case "firma": set(.landlordCompany)
-            case "vorname": firstName = text.trimmed
-            case "name": lastName = text.trimmed
-            case "tel_durchw": set(.contactPhone)
-            case "tel_zentrale": set(.contactPhone, overwrite: false)
-            case "email_direkt": set(.contactEmail)
-            case "email_zentrale": set(.contactEmail, overwrite: false)
-            default: break
-            }
-        case "freitexte":
-            if elementName == "objekttitel" { set(.title) }
-        default:
-            break
+        guard current != nil else { return true }
+        if parent == .anbieter, element == .immobilie { return finishListing() }
+        guard let target else { return true }
+        let value = textString()
+        switch target {
+        case .field(let field, let overwrite):
+            current?.set(field, value, at: .lineColumn(line: point.line, column: point.column), overwrite: overwrite)
+        case .coldRentFallback: coldRentFallback = value
+        case .depositText: depositText = value
+        case .firstName: firstName = value.trimmed
+        case .lastName: lastName = value.trimmed
+        case .providerCompany: break
         }
         return true
     }
 
+    /// The element's text without ASCII white space at either end (every reader of it trims anyway).
+    private func textString() -> String {
+        text.withUnsafeBufferPointer { bytes in
+            var start = 0
+            var end = bytes.count
+            while start < end, Self.isASCIISpace(bytes[start]) { start += 1 }
+            while end > start, Self.isASCIISpace(bytes[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    private static func isASCIISpace(_ byte: UInt8) -> Bool { byte == 32 || (byte >= 9 && byte <= 13) }
+
     /// Returns false when `emit` threw (the error is kept in `emitError`).
-    private func finishListing() -> Bool {
+    private mutating func finishListing() -> Bool {
         guard var raw = current else { return true }
         current = nil
         if raw[.netColdRent] == nil, let cold = coldRentFallback { raw.set(.netColdRent, cold) }
@@ -360,9 +446,10 @@ private final class OpenImmoHandler: XMLEventSink {
         guard documentClosed else {
             let reason = stack.isEmpty
                 ? "no XML element found"
-                : "the file ends inside <\(stack.last ?? "")> (truncated download?)"
+                : "the file ends inside \(stack.last.map { $0.element == .other ? "an element" : "<\($0.element.rawValue)>" } ?? "") (truncated download?)"
             throw FeedError.malformedXML(source: source, line: line, column: column, reason: reason)
         }
+        var summary = summary
         if !sawScope {
             summary.diagnostics.append(
                 ImportDiagnostic(
@@ -373,11 +460,9 @@ private final class OpenImmoHandler: XMLEventSink {
     }
 }
 
-extension XMLParser: XMLLocator {}
-
 /// Forwards XMLParser's delegate calls to the format-neutral handler.
 private final class XMLParserAdapter: NSObject, XMLParserDelegate {
-    let handler: OpenImmoHandler
+    var handler: OpenImmoHandler
     var parseError: String?
     var errorPosition: (Int, Int)?
 
@@ -387,19 +472,25 @@ private final class XMLParserAdapter: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
         attributes: [String: String] = [:]
     ) {
-        if !handler.startElement(elementName, attributes: attributes) { parser.abortParsing() }
+        var name = elementName
+        let point = XMLPoint(line: parser.lineNumber, column: parser.columnNumber)
+        if !name.withUTF8({ handler.startElement($0, at: point, attributes: { attributes }) }) { parser.abortParsing() }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if handler.wantsText { handler.characters(string) }
+        guard handler.textMode == .deliver else { return }
+        var text = string
+        text.withUTF8 { handler.characters($0) }
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if handler.wantsText { handler.characters(String(decoding: CDATABlock, as: UTF8.self)) }
+        guard handler.textMode == .deliver else { return }
+        var text = String(decoding: CDATABlock, as: UTF8.self)
+        text.withUTF8 { handler.characters($0) }
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        if !handler.endElement(elementName) { parser.abortParsing() }
+        if !handler.endElement(at: XMLPoint(line: parser.lineNumber, column: parser.columnNumber)) { parser.abortParsing() }
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {

@@ -167,11 +167,13 @@ enum ImportReportText {
 }
 
 /// Resolves feed addresses through the gazetteer: postal code and place, else a postal code that
-/// belongs to one municipality only.
-struct GazetteerResolver: PlaceResolver {
+/// belongs to one municipality only. Public for the import benchmark, which geocodes as cron does.
+public struct GazetteerResolver: PlaceResolver {
     let gazetteer: Gazetteer
 
-    func resolve(_ address: Address) -> (municipality: MunicipalityKey, coordinate: Coordinate)? {
+    public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
+
+    public func resolve(_ address: Address) -> (municipality: MunicipalityKey, coordinate: Coordinate)? {
         guard let postalCode = address.postalCode else { return nil }
         if let place = address.place, let entry = try? gazetteer.resolve(postalCode: postalCode, place: place) {
             return (entry.municipality, entry.coordinate)
@@ -181,7 +183,7 @@ struct GazetteerResolver: PlaceResolver {
         return (first.municipality, first.coordinate)
     }
 
-    func isInServiceRegion(_ municipality: MunicipalityKey) -> Bool { municipality.districtCode == "01057" }
+    public func isInServiceRegion(_ municipality: MunicipalityKey) -> Bool { municipality.districtCode == "01057" }
 }
 
 /// An exclusive lock beside the database, so two overlapping cron runs cannot both import.

@@ -116,6 +116,22 @@ import Testing
         #expect(passes == valid)
     }
 
+    /// Spaces, tabs and other Unicode spaces around a value are ignored; newlines are not.
+    @Test(arguments: [
+        ("24306", "24306"), (" 24306", "24306"), ("24306\t", "24306"), ("\u{00A0}24306\u{2009}", "24306"), ("\n24306", nil),
+        ("2430", nil), ("24306 ", "24306"), ("2430x", nil), ("", nil),
+    ] as [(String, String?)])
+    func postalCodeIgnoresSurroundingSpaces(text: String, expected: String?) {
+        #expect(PostalCode(text)?.rawValue == expected)
+    }
+
+    @Test(arguments: [("s", "1", true), (" ", "1", false), ("s", "\t", false), ("s", "\u{3000}", false), ("s", "\n", true)])
+    func listingNeedsASourceAndAnID(source: String, id: String, valid: Bool) {
+        let listing = Listing(source: source, externalID: id, address: Address(), rooms: 2, livingArea: 50,
+            netColdRent: Money(euros: 400), operatingCosts: Money(euros: 80), firstSeen: today, lastSeen: today)
+        #expect(((try? listing.validate()) != nil) == valid)
+    }
+
     @Test func listingGrossColdRentAddsOperatingCosts() {
         let listing = Listing(source: "s", externalID: "1", address: Address(), rooms: 2, livingArea: 50,
             netColdRent: Money(cents: 41050), operatingCosts: Money(cents: 9025), firstSeen: today, lastSeen: today)

@@ -261,6 +261,30 @@ import Testing
         #expect(ids == [landlords[0].id, landlords[1].id, landlords[1].id, landlords[2].id, nil, nil])
     }
 
+    /// A source's first import inserts without looking up first; a flat the feed names twice must
+    /// come out as on any later import: the repeat is unchanged, a third mention with a new price changed.
+    @Test(arguments: [false, true])
+    func flatNamedTwiceInOneFeed(sourceHadAFlat: Bool) throws {
+        let f = try Fixture()
+        if sourceHadAFlat {
+            try Self.importing(f, today: Self.day1) { try $0.upsert(Self.bareFlat("OLD"), contentHash: "old", landlord: nil) }
+        }
+        let kiwo = LandlordHint(company: "KIWO", name: "Frau Beispiel", phone: nil, email: nil)
+        let counts = try Self.importing(f, today: Self.day2, full: false) { s in
+            try s.upsert(Self.fullFlat("D-1"), contentHash: "d1", landlord: kiwo)
+            try s.upsert(Self.fullFlat("D-1"), contentHash: "d1", landlord: kiwo)
+            try s.upsert(Self.fullFlat("D-1", rent: 53_000), contentHash: "d1b", landlord: kiwo)
+        }
+        #expect(counts.new == 1 && counts.unchanged == 1 && counts.changed == 1)
+        let flat = try #require(try Self.listing(f, "D-1"))
+        #expect(flat.netColdRent == Money(cents: 53_000) && flat.firstSeen == Self.day2 && flat.lastSeen == Self.day2)
+        #expect(flat.status == .active && flat.source == "co")
+        #expect(try Self.row(f, "D-1")?["contentHash"] == "d1b")
+        let prices = try Self.prices(f).filter { $0["listingId"] == flat.id?.rawValue }.map { $0["netColdRentCents"] as Int64 }
+        #expect(prices == [52_000, 53_000])
+        #expect(try f.db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM landlord") } == 1)
+    }
+
     @Test func sameFeedTwiceIsIdempotent() throws {
         let f = try Fixture()
         let flats = (0..<20).map { $0 % 2 == 0 ? Self.fullFlat("A-\($0)", rent: 40_000 + Int64($0) * 100) : Self.bareFlat("B-\($0)") }
