@@ -112,47 +112,87 @@ extension AppDatabase {
     /// Stores a run and its suggestions in one transaction. Suggestions nobody has acted on are
     /// withdrawn; suggestions in review keep their state, and a pair already in review is not
     /// suggested again.
+    ///
+    /// Set-based: the withdrawals and the `suggested` events are one statement each, and the
+    /// suggestions go in as multi-row inserts, so a run of tens of thousands of suggestions costs a
+    /// few hundred statements, not two per suggestion.
     public func saveMatchRun(
         date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
         feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
     ) throws -> MatchRunRecord {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
-            let householdIDs = Set(suggestions.map(\.householdID.rawValue))
-            // Withdraw untouched suggestions of the households this actor matched.
-            let open = try Row.fetchAll(db, sql: "SELECT id, householdId FROM suggestion WHERE state = 'suggested'")
-            for row in open {
-                let hid: Int64 = row["householdId"]
-                guard actor.role == .admin || householdIDs.contains(hid) else { continue }
-                let sid: Int64 = row["id"]
-                try db.execute(sql: "UPDATE suggestion SET state = 'withdrawn', stateDate = ? WHERE id = ?", arguments: [date.iso, sid])
-                try db.execute(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, note) VALUES (?, 'suggested', 'withdrawn', ?, ?, 'replaced by a new run')",
-                    arguments: [sid, date.iso, actor.name])
+            let day = date.iso
+            // Withdraw untouched suggestions of the households this actor matched (an admin: all).
+            var scope = "state = 'suggested'"
+            var scopeArguments: StatementArguments = []
+            if actor.role != .admin {
+                let ids = Set(suggestions.map(\.householdID.rawValue)).sorted().map(String.init).joined(separator: ",")
+                scope += " AND householdId IN (SELECT value FROM json_each(?))"
+                scopeArguments = ["[\(ids)]"]
             }
-            let inReview = Set(try Row.fetchAll(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
-                .map { "\($0["householdId"] as Int64)-\($0["listingId"] as Int64)" })
-            let kept = suggestions.filter { !inReview.contains("\($0.householdID.rawValue)-\($0.listingID.rawValue)") }
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, note)
+                    SELECT id, 'suggested', 'withdrawn', ?, ?, 'replaced by a new run' FROM suggestion WHERE \(scope) ORDER BY id
+                    """,
+                arguments: [day, actor.name] + scopeArguments)
+            try db.execute(sql: "UPDATE suggestion SET state = 'withdrawn', stateDate = ? WHERE \(scope)", arguments: [day] + scopeArguments)
+
+            struct Pair: Hashable {
+                var household: Int64
+                var listing: Int64
+            }
+            var inReview = Set<Pair>()
+            let open = try Row.fetchCursor(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
+            while let row = try open.next() { inReview.insert(Pair(household: row[0], listing: row[1])) }
+            let kept = inReview.isEmpty ? suggestions : suggestions.filter { !inReview.contains(Pair(household: $0.householdID.rawValue, listing: $0.listingID.rawValue)) }
             let finishedAt = Date().formatted(.iso8601)
             try db.execute(sql: """
                 INSERT INTO matchRun (startedAt, finishedAt, date, actor, parameters, households, listings, pairsConsidered, feasiblePairs, suggestions, assigned, milliseconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [startedAt, finishedAt, date.iso, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
+                """, arguments: [startedAt, finishedAt, day, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
                                  kept.count, kept.filter(\.assigned).count, milliseconds])
             let runID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO suggestion (matchRunId, householdId, listingId, rank, score, priority, assigned, state, stateDate, costVerdict, grossColdRentCents, limitCents, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)
-                """)
-            let event = try db.makeStatement(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor) VALUES (?, NULL, 'suggested', ?, ?)")
-            for s in kept {
-                try insert.execute(arguments: [runID, s.householdID.rawValue, s.listingID.rawValue, s.rank, s.score, s.priority, s.assigned, date.iso,
-                                               s.costVerdict, s.grossColdRent.cents, s.limit?.cents, s.explanationJSON])
-                try event.execute(arguments: [db.lastInsertedRowID, date.iso, actor.name])
-            }
+            try insertSuggestions(kept, runID: runID, day: day, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor)
+                    SELECT id, NULL, 'suggested', ?, ? FROM suggestion WHERE matchRunId = ? ORDER BY id
+                    """,
+                arguments: [day, actor.name, runID])
             try Audit.record(db, actor: actor, action: "create", entity: "matchRun", entityID: runID,
                 detail: "\(households) households, \(listings) listings, \(kept.count) suggestions")
             guard let run = try fetchRun(runID, db) else { throw StoreError.refused("the run was not stored") }
             return run
+        }
+    }
+
+    /// Inserts suggestions in state `suggested`, in order, `batch` rows per statement.
+    private func insertSuggestions(_ suggestions: [NewSuggestion], runID: Int64, day: String, _ db: Database) throws {
+        let batch = 100
+        let columns = "(matchRunId, householdId, listingId, rank, score, priority, assigned, state, stateDate, costVerdict, grossColdRentCents, limitCents, explanation)"
+        let tuple = "(?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)"
+        func statement(rows: Int) throws -> Statement {
+            try db.cachedStatement(sql: "INSERT INTO suggestion \(columns) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", "))
+        }
+        let full = try statement(rows: batch)
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(batch * 12)
+        var start = 0
+        while start < suggestions.count {
+            let end = min(start + batch, suggestions.count)
+            values.removeAll(keepingCapacity: true)
+            for s in suggestions[start..<end] {
+                values.append(contentsOf: [
+                    runID.databaseValue, s.householdID.rawValue.databaseValue, s.listingID.rawValue.databaseValue, s.rank.databaseValue,
+                    s.score.databaseValue, s.priority.databaseValue, s.assigned.databaseValue, day.databaseValue, s.costVerdict.databaseValue,
+                    s.grossColdRent.cents.databaseValue, s.limit?.cents.databaseValue ?? .null, s.explanationJSON.databaseValue,
+                ])
+            }
+            let insert = end - start == batch ? full : try statement(rows: end - start)
+            try insert.execute(arguments: StatementArguments(values))
+            start = end
         }
     }
 
