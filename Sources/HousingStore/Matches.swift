@@ -102,11 +102,53 @@ extension AppDatabase {
                 profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
                 try Audit.record(db, actor: actor, action: "read", entity: "household", entityID: id.rawValue, householdID: id, detail: "matching input")
             }
-            let listings = try Listing.all().offerable().order(Column("id")).fetchAll(db)
+            let listings = try Self.offerableListings(db)
             var openness: [Landlord.ID: Landlord.Openness] = [:]
             for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }
             return MatchingInput(households: profiles, listings: listings, landlordOpenness: openness)
         }
+    }
+
+    /// The offerable listings in id order, exactly as `Listing.all().offerable()` decodes them, but
+    /// read by column position, with the values that repeat across thousands of listings
+    /// (municipality, postal code, dates) parsed once each: at state scale (500,000 listings) parsing
+    /// them row by row was most of the loading.
+    static func offerableListings(_ db: Database) throws -> [Listing] {
+        let columns = ["id"] + Listing.databaseColumns
+        func at(_ name: String) -> Int { columns.firstIndex(of: name) ?? 0 }
+        let (id, source, externalID, url, title, street, houseNumber, postalCode, place, municipality) = (
+            at("id"), at("source"), at("externalId"), at("url"), at("title"), at("street"), at("houseNumber"), at("postalCode"), at("place"),
+            at("municipality"))
+        let (latitude, longitude, rooms, area, floor, lift, stepFree, net, operating, heating) = (
+            at("latitude"), at("longitude"), at("rooms"), at("livingArea"), at("floor"), at("lift"), at("stepFree"), at("netColdRentCents"),
+            at("operatingCostsCents"), at("heatingCostsCents"))
+        let (heatingIncluded, heatingType, deposit, availableFrom, availableText, wbs, pets, landlord, firstSeen, lastSeen) = (
+            at("heatingIncluded"), at("heatingType"), at("depositCents"), at("availableFrom"), at("availableFromText"), at("wbsRequired"),
+            at("petsAllowed"), at("landlordId"), at("firstSeen"), at("lastSeen"))
+        let (status, duplicate) = (at("status"), at("duplicateOfId"))
+        var key = ParsedOnce { MunicipalityKey($0) }
+        var code = ParsedOnce { PostalCode($0) }
+        var day = ParsedOnce { CalendarDate(iso: $0) }
+        var listings: [Listing] = []
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT \(columns.joined(separator: ", ")) FROM listing WHERE status = 'active' AND duplicateOfId IS NULL ORDER BY id")
+        while let row = try cursor.next() {
+            let lat: Double? = row[latitude]
+            let lon: Double? = row[longitude]
+            listings.append(Listing(
+                id: row[id], source: row[source], externalID: row[externalID], url: row[url], title: row[title],
+                address: Address(street: row[street], houseNumber: row[houseNumber], postalCode: code(row[postalCode]), place: row[place]),
+                municipality: key(row[municipality]), coordinate: lat.flatMap { lat in lon.flatMap { Coordinate(latitude: lat, longitude: $0) } },
+                rooms: row[rooms], livingArea: row[area], floor: row[floor], lift: row[lift], stepFree: row[stepFree],
+                netColdRent: Money(cents: row[net]), operatingCosts: Money(cents: row[operating]),
+                heatingCosts: (row[heating] as Int64?).map(Money.init(cents:)), heatingIncluded: row[heatingIncluded],
+                heatingType: (row[heatingType] as String?).flatMap(HeatingType.init(rawValue:)),
+                deposit: (row[deposit] as Int64?).map(Money.init(cents:)), availableFrom: day(row[availableFrom]), availableFromText: row[availableText],
+                wbsRequired: row[wbs], petsAllowed: row[pets], landlordID: row[landlord],
+                firstSeen: day(row[firstSeen]) ?? row[firstSeen], lastSeen: day(row[lastSeen]) ?? row[lastSeen],
+                status: Listing.Status(rawValue: row[status]) ?? .gone, duplicateOf: row[duplicate]))
+        }
+        return listings
     }
 
     /// Stores a run and its suggestions in one transaction. Suggestions nobody has acted on are
@@ -349,5 +391,21 @@ extension AppDatabase {
             }
             return views
         }
+    }
+}
+
+/// A parser that parses each distinct text once (values repeat across thousands of rows).
+private struct ParsedOnce<Value> {
+    private var known: [String: Value?] = [:]
+    private let parse: (String) -> Value?
+
+    init(_ parse: @escaping (String) -> Value?) { self.parse = parse }
+
+    mutating func callAsFunction(_ text: String?) -> Value? {
+        guard let text else { return nil }
+        if let value = known[text] { return value }
+        let value = parse(text)
+        known[text] = value
+        return value
     }
 }

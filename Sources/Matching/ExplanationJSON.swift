@@ -30,38 +30,41 @@ struct JSONText {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes that `JSONEncoder` escapes: control characters, `"`, `\\` and `/`.
+    private static let escaped: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x2F }
+
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
-            var clean = 0
-            for (i, c) in utf8.enumerated() {
-                let escape: StaticString?
-                switch c {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case UInt8(ascii: "/"): escape = "\\/"
-                case 0x08: escape = "\\b"
-                case 0x09: escape = "\\t"
-                case 0x0A: escape = "\\n"
-                case 0x0C: escape = "\\f"
-                case 0x0D: escape = "\\r"
-                case 0..<0x20: escape = nil
-                default: continue
+            Self.escaped.withUnsafeBufferPointer { escaped in
+                var clean = 0
+                for i in 0..<utf8.count where escaped[Int(utf8[i])] {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i]))
+                    escape(utf8[i])
+                    clean = i + 1
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i]))
-                if let escape {
-                    raw(escape)
-                } else {
-                    raw("\\u00")
-                    bytes.append(Self.hex[Int(c >> 4)])
-                    bytes.append(Self.hex[Int(c & 0xF)])
-                }
-                clean = i + 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<utf8.count]))
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ c: UInt8) {
+        switch c {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case UInt8(ascii: "/"): raw("\\/")
+        case 0x08: raw("\\b")
+        case 0x09: raw("\\t")
+        case 0x0A: raw("\\n")
+        case 0x0C: raw("\\f")
+        case 0x0D: raw("\\r")
+        default:
+            raw("\\u00")
+            bytes.append(Self.hex[Int(c >> 4)])
+            bytes.append(Self.hex[Int(c & 0xF)])
+        }
     }
 
     mutating func number(_ d: Double) throws {
