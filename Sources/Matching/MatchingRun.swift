@@ -12,6 +12,9 @@ extension MatchingEngine {
     /// without sending the household back again.
     static let rescanMargin: Int64 = 20_000_000
 
+    /// Pairs a rescan fetches per household at most in its first round (doubling each round).
+    static let rescanCandidates = 256
+
     /// Scores every household against the listings in its cost band, keeps the top k and assigns.
     ///
     /// The assignment is optimal over *all* feasible pairs, not just the candidates it was given:
@@ -69,26 +72,43 @@ extension MatchingEngine {
             pairs = columns.count
             let matrix = try SparseScores(rowCount: households.count, columnCount: listings.count, rowStart: rowStart, columns: columns, scores: weights)
             assignment = AssignmentSolver.maximize(matrix)
-            var violated: [Int: Int64] = [:]
+            // Households whose potential does not cover their left-out pairs, with the weight down
+            // to which their pairs are fetched again.
+            var violated: [(a: Int, minimum: Int64)] = []
             for a in 0..<active.count where prunedBound[a] >= 0 {
                 let u = assignment.rowPotentials[Int(active[a])]
-                if u < prunedBound[a] { violated[a] = max(0, u - Self.rescanMargin) }
+                if u < prunedBound[a] { violated.append((a, max(0, u - Self.rescanMargin))) }
             }
             guard !violated.isEmpty else { break }
+            // At most `keep` pairs each, more than any of them has (so a rescan that adds nothing has
+            // found every pair above the minimum), doubling every round; a household that fills them
+            // keeps its worst as the bound and may come back.
+            let keep = max(Self.rescanCandidates << (rounds - 1), 2 * (violated.map { lists[$0.a].count }.max() ?? 0))
+            var slot = [Int32](repeating: -1, count: active.count)
+            for (i, v) in violated.enumerated() { slot[v.a] = Int32(i) }
+            let slots = Column(slot)
+            let minimum = Column(violated.map(\.minimum))
             let collectors = (0..<ScoringKernel.workerCount).map { _ in
-                ThresholdCollector(engine: self, urgency: thresholds.urgency, minimum: violated)
+                ThresholdCollector(engine: self, urgency: thresholds.urgency, slot: slots, minimum: minimum, keep: keep)
             }
-            _ = kernel.scan(subset: violated.keys.sorted().map(Int32.init), sinks: collectors)
+            _ = kernel.scan(subset: violated.map { Int32($0.a) }, sinks: collectors)
             var grew = false
-            for (a, u) in violated {
-                let found = Self.bestFirst(collectors.flatMap { $0.found[a] ?? [] }, keep: Int.max)
-                if found.count > lists[a].count {
-                    lists[a] = found
+            for (i, v) in violated.enumerated() {
+                let found = Self.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: keep)
+                if found.count > lists[v.a].count {
+                    lists[v.a] = found
                     grew = true
                 }
-                prunedBound[a] = found.count == Int(counts.feasible[a]) ? -1 : u
+                if lists[v.a].count == Int(counts.feasible[v.a]) {
+                    prunedBound[v.a] = -1
+                } else if found.count == keep, let last = found.last {
+                    prunedBound[v.a] = weight(score: last.score, urgency: thresholds.urgency[v.a])
+                } else {
+                    prunedBound[v.a] = v.minimum
+                }
             }
-            // Nothing new: every pair left out weighs at most the household's u, so the duals hold.
+            // Nothing new: each rescan found all its pairs above the minimum (fewer than `keep`) and
+            // had them already, so every pair left out weighs at most the household's u.
             guard grew else { break }
         }
         let assigned = clock.now

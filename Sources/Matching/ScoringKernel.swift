@@ -395,24 +395,29 @@ final class TopLists: CandidateSink, @unchecked Sendable {
     }
 }
 
-/// All pairs of some households whose assignment weight exceeds a threshold (a rescan asked for by
-/// the assignment's certificate).
+/// The best pairs (at most `lists.k`) of some households among those whose assignment weight
+/// exceeds a threshold: a rescan asked for by the assignment's certificate.
 final class ThresholdCollector: CandidateSink, @unchecked Sendable {
     let engine: MatchingEngine
     let urgency: Column<Double>
-    /// Per household: collect pairs whose scaled assignment weight is above this.
-    var minimum: [Int: Int64]
-    var found: [Int: [(score: Double, listing: Int32)]] = [:]
+    /// Slot in `lists` of each household (by position in `active`), −1 for households not rescanned.
+    let slot: Column<Int32>
+    /// Per slot: collect pairs whose weight (`MatchingEngine.weight`) is above this.
+    let minimum: Column<Int64>
+    let lists: TopLists
 
-    init(engine: MatchingEngine, urgency: Column<Double>, minimum: [Int: Int64]) {
+    init(engine: MatchingEngine, urgency: Column<Double>, slot: Column<Int32>, minimum: Column<Int64>, keep: Int) {
         self.engine = engine
         self.urgency = urgency
+        self.slot = slot
         self.minimum = minimum
+        lists = TopLists(k: keep, households: minimum.count)
     }
 
     func offer(_ a: Int, _ score: Double, _ listing: Int32) {
-        guard engine.weight(score: score, urgency: urgency[a]) > minimum[a] ?? Int64.max else { return }
-        found[a, default: []].append((score, listing))
+        let i = Int(slot[a])
+        guard i >= 0, engine.weight(score: score, urgency: urgency[a]) > minimum[i] else { return }
+        lists.offer(i, score, listing)
     }
 }
 
