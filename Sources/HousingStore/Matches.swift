@@ -102,57 +102,139 @@ extension AppDatabase {
                 profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
                 try Audit.record(db, actor: actor, action: "read", entity: "household", entityID: id.rawValue, householdID: id, detail: "matching input")
             }
-            let listings = try Listing.all().offerable().order(Column("id")).fetchAll(db)
+            let listings = try Self.offerableListings(db)
             var openness: [Landlord.ID: Landlord.Openness] = [:]
             for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }
             return MatchingInput(households: profiles, listings: listings, landlordOpenness: openness)
         }
     }
 
+    /// The offerable listings in id order, exactly as `Listing.all().offerable()` decodes them, but
+    /// read by column position, with the values that repeat across thousands of listings
+    /// (municipality, postal code, dates) parsed once each: at state scale (500,000 listings) parsing
+    /// them row by row was most of the loading.
+    static func offerableListings(_ db: Database) throws -> [Listing] {
+        let columns = ["id"] + Listing.databaseColumns
+        func at(_ name: String) -> Int { columns.firstIndex(of: name) ?? 0 }
+        let (id, source, externalID, url, title, street, houseNumber, postalCode, place, municipality) = (
+            at("id"), at("source"), at("externalId"), at("url"), at("title"), at("street"), at("houseNumber"), at("postalCode"), at("place"),
+            at("municipality"))
+        let (latitude, longitude, rooms, area, floor, lift, stepFree, net, operating, heating) = (
+            at("latitude"), at("longitude"), at("rooms"), at("livingArea"), at("floor"), at("lift"), at("stepFree"), at("netColdRentCents"),
+            at("operatingCostsCents"), at("heatingCostsCents"))
+        let (heatingIncluded, heatingType, deposit, availableFrom, availableText, wbs, pets, landlord, firstSeen, lastSeen) = (
+            at("heatingIncluded"), at("heatingType"), at("depositCents"), at("availableFrom"), at("availableFromText"), at("wbsRequired"),
+            at("petsAllowed"), at("landlordId"), at("firstSeen"), at("lastSeen"))
+        let (status, duplicate) = (at("status"), at("duplicateOfId"))
+        var key = ParsedOnce { MunicipalityKey($0) }
+        var code = ParsedOnce { PostalCode($0) }
+        var day = ParsedOnce { CalendarDate(iso: $0) }
+        var listings: [Listing] = []
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT \(columns.joined(separator: ", ")) FROM listing WHERE status = 'active' AND duplicateOfId IS NULL ORDER BY id")
+        while let row = try cursor.next() {
+            let lat: Double? = row[latitude]
+            let lon: Double? = row[longitude]
+            listings.append(Listing(
+                id: row[id], source: row[source], externalID: row[externalID], url: row[url], title: row[title],
+                address: Address(street: row[street], houseNumber: row[houseNumber], postalCode: code(row[postalCode]), place: row[place]),
+                municipality: key(row[municipality]), coordinate: lat.flatMap { lat in lon.flatMap { Coordinate(latitude: lat, longitude: $0) } },
+                rooms: row[rooms], livingArea: row[area], floor: row[floor], lift: row[lift], stepFree: row[stepFree],
+                netColdRent: Money(cents: row[net]), operatingCosts: Money(cents: row[operating]),
+                heatingCosts: (row[heating] as Int64?).map(Money.init(cents:)), heatingIncluded: row[heatingIncluded],
+                heatingType: (row[heatingType] as String?).flatMap(HeatingType.init(rawValue:)),
+                deposit: (row[deposit] as Int64?).map(Money.init(cents:)), availableFrom: day(row[availableFrom]), availableFromText: row[availableText],
+                wbsRequired: row[wbs], petsAllowed: row[pets], landlordID: row[landlord],
+                firstSeen: day(row[firstSeen]) ?? row[firstSeen], lastSeen: day(row[lastSeen]) ?? row[lastSeen],
+                status: Listing.Status(rawValue: row[status]) ?? .gone, duplicateOf: row[duplicate]))
+        }
+        return listings
+    }
+
     /// Stores a run and its suggestions in one transaction. Suggestions nobody has acted on are
     /// withdrawn; suggestions in review keep their state, and a pair already in review is not
     /// suggested again.
+    ///
+    /// Set-based: the withdrawals and the `suggested` events are one statement each, and the
+    /// suggestions go in as multi-row inserts, so a run of tens of thousands of suggestions costs a
+    /// few hundred statements, not two per suggestion.
     public func saveMatchRun(
         date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
         feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
     ) throws -> MatchRunRecord {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
-            let householdIDs = Set(suggestions.map(\.householdID.rawValue))
-            // Withdraw untouched suggestions of the households this actor matched.
-            let open = try Row.fetchAll(db, sql: "SELECT id, householdId FROM suggestion WHERE state = 'suggested'")
-            for row in open {
-                let hid: Int64 = row["householdId"]
-                guard actor.role == .admin || householdIDs.contains(hid) else { continue }
-                let sid: Int64 = row["id"]
-                try db.execute(sql: "UPDATE suggestion SET state = 'withdrawn', stateDate = ? WHERE id = ?", arguments: [date.iso, sid])
-                try db.execute(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, note) VALUES (?, 'suggested', 'withdrawn', ?, ?, 'replaced by a new run')",
-                    arguments: [sid, date.iso, actor.name])
+            let day = date.iso
+            // Withdraw untouched suggestions of the households this actor matched (an admin: all).
+            var scope = "state = 'suggested'"
+            var scopeArguments: StatementArguments = []
+            if actor.role != .admin {
+                let ids = Set(suggestions.map(\.householdID.rawValue)).sorted().map(String.init).joined(separator: ",")
+                scope += " AND householdId IN (SELECT value FROM json_each(?))"
+                scopeArguments = ["[\(ids)]"]
             }
-            let inReview = Set(try Row.fetchAll(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
-                .map { "\($0["householdId"] as Int64)-\($0["listingId"] as Int64)" })
-            let kept = suggestions.filter { !inReview.contains("\($0.householdID.rawValue)-\($0.listingID.rawValue)") }
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor, note)
+                    SELECT id, 'suggested', 'withdrawn', ?, ?, 'replaced by a new run' FROM suggestion WHERE \(scope) ORDER BY id
+                    """,
+                arguments: [day, actor.name] + scopeArguments)
+            try db.execute(sql: "UPDATE suggestion SET state = 'withdrawn', stateDate = ? WHERE \(scope)", arguments: [day] + scopeArguments)
+
+            struct Pair: Hashable {
+                var household: Int64
+                var listing: Int64
+            }
+            var inReview = Set<Pair>()
+            let open = try Row.fetchCursor(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
+            while let row = try open.next() { inReview.insert(Pair(household: row[0], listing: row[1])) }
+            let kept = inReview.isEmpty ? suggestions : suggestions.filter { !inReview.contains(Pair(household: $0.householdID.rawValue, listing: $0.listingID.rawValue)) }
             let finishedAt = Date().formatted(.iso8601)
             try db.execute(sql: """
                 INSERT INTO matchRun (startedAt, finishedAt, date, actor, parameters, households, listings, pairsConsidered, feasiblePairs, suggestions, assigned, milliseconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [startedAt, finishedAt, date.iso, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
+                """, arguments: [startedAt, finishedAt, day, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
                                  kept.count, kept.filter(\.assigned).count, milliseconds])
             let runID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO suggestion (matchRunId, householdId, listingId, rank, score, priority, assigned, state, stateDate, costVerdict, grossColdRentCents, limitCents, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)
-                """)
-            let event = try db.makeStatement(sql: "INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor) VALUES (?, NULL, 'suggested', ?, ?)")
-            for s in kept {
-                try insert.execute(arguments: [runID, s.householdID.rawValue, s.listingID.rawValue, s.rank, s.score, s.priority, s.assigned, date.iso,
-                                               s.costVerdict, s.grossColdRent.cents, s.limit?.cents, s.explanationJSON])
-                try event.execute(arguments: [db.lastInsertedRowID, date.iso, actor.name])
-            }
+            try insertSuggestions(kept, runID: runID, day: day, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor)
+                    SELECT id, NULL, 'suggested', ?, ? FROM suggestion WHERE matchRunId = ? ORDER BY id
+                    """,
+                arguments: [day, actor.name, runID])
             try Audit.record(db, actor: actor, action: "create", entity: "matchRun", entityID: runID,
                 detail: "\(households) households, \(listings) listings, \(kept.count) suggestions")
             guard let run = try fetchRun(runID, db) else { throw StoreError.refused("the run was not stored") }
             return run
+        }
+    }
+
+    /// Inserts suggestions in state `suggested`, in order, `batch` rows per statement.
+    private func insertSuggestions(_ suggestions: [NewSuggestion], runID: Int64, day: String, _ db: Database) throws {
+        let batch = 100
+        let columns = "(matchRunId, householdId, listingId, rank, score, priority, assigned, state, stateDate, costVerdict, grossColdRentCents, limitCents, explanation)"
+        let tuple = "(?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?)"
+        func statement(rows: Int) throws -> Statement {
+            try db.cachedStatement(sql: "INSERT INTO suggestion \(columns) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ", "))
+        }
+        let full = try statement(rows: batch)
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(batch * 12)
+        var start = 0
+        while start < suggestions.count {
+            let end = min(start + batch, suggestions.count)
+            values.removeAll(keepingCapacity: true)
+            for s in suggestions[start..<end] {
+                values.append(contentsOf: [
+                    runID.databaseValue, s.householdID.rawValue.databaseValue, s.listingID.rawValue.databaseValue, s.rank.databaseValue,
+                    s.score.databaseValue, s.priority.databaseValue, s.assigned.databaseValue, day.databaseValue, s.costVerdict.databaseValue,
+                    s.grossColdRent.cents.databaseValue, s.limit?.cents.databaseValue ?? .null, s.explanationJSON.databaseValue,
+                ])
+            }
+            let insert = end - start == batch ? full : try statement(rows: end - start)
+            try insert.execute(arguments: StatementArguments(values))
+            start = end
         }
     }
 
@@ -309,5 +391,21 @@ extension AppDatabase {
             }
             return views
         }
+    }
+}
+
+/// A parser that parses each distinct text once (values repeat across thousands of rows).
+private struct ParsedOnce<Value> {
+    private var known: [String: Value?] = [:]
+    private let parse: (String) -> Value?
+
+    init(_ parse: @escaping (String) -> Value?) { self.parse = parse }
+
+    mutating func callAsFunction(_ text: String?) -> Value? {
+        guard let text else { return nil }
+        if let value = known[text] { return value }
+        let value = parse(text)
+        known[text] = value
+        return value
     }
 }

@@ -58,7 +58,7 @@ public struct MatchExplanation: Hashable, Codable, Sendable {
     /// `Job 22 min by bus (5×/week); School 4 min by walk (5×/week) — estimated`, the commute detail.
     public static func tripsSummary(_ trips: [Trip]) -> String {
         guard !trips.isEmpty else { return "" }
-        return trips.map { String(format: "%@ %.0f min by %@ (%d×/week)", $0.anchor, $0.estimate.minutes, $0.estimate.mode.rawValue, $0.daysPerWeek) }
+        return trips.map { "\($0.anchor) \(NumberText.fixed($0.estimate.minutes, 0)) min by \($0.estimate.mode.rawValue) (\($0.daysPerWeek)×/week)" }
             .joined(separator: "; ") + " — estimated"
     }
     /// The first failed check, for "why not".

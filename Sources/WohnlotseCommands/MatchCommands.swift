@@ -217,25 +217,67 @@ struct MatchCommand: ParsableCommand {
     }
 }
 
-/// One matching run: load, score, assign, explain, store. Shared by `match run` and `demo`.
-enum MatchJob {
+/// One matching run: load, score, assign, explain, store. Shared by `match run`, `demo` and the
+/// benchmark (`WohnlotseBench match`), which times exactly this.
+public enum MatchJob {
+    /// A finished run with the seconds of its phases (the engine's own are in `outcome.seconds`).
+    public struct Report: Sendable {
+        public var run: MatchRunRecord
+        public var outcome: MatchingEngine.Outcome
+        public var input: MatchingInput
+        /// Wall-clock seconds per phase, and the process's CPU seconds (user + system, all cores) per phase.
+        public var load, engine, explain, store, total: Phase
+        public var suggestions: Int
+
+        public struct Phase: Sendable {
+            public var wall: Double
+            public var cpu: Double
+        }
+    }
+
     static func perform(db: AppDatabase, actor: Actor, book: RuleBook, rules: MatchingRules, on date: CalendarDate) throws
         -> (MatchRunRecord, MatchingEngine.Outcome, MatchingInput)
     {
+        let report = try run(db: db, actor: actor, book: book, rules: rules, on: date)
+        return (report.run, report.outcome, report.input)
+    }
+
+    public static func run(db: AppDatabase, actor: Actor, book: RuleBook, rules: MatchingRules, on date: CalendarDate) throws -> Report {
+        var marks = [Mark.now()]
         let engine = MatchingEngine(book: book, rules: rules)
         let started = Date()
         let input = try db.matchingInput(on: date, by: actor)
+        marks.append(.now())
         let outcome = try engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
-        let suggestions = try outcome.suggestions(input: input).parallelMap { request in
-            try request.build(engine: engine, on: date)
-        }
+        marks.append(.now())
+        let suggestions = try outcome.suggestions(input: input).parallelMap { try $0.build(from: outcome) }
+        marks.append(.now())
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
         let run = try db.saveMatchRun(
             date: date, startedAt: started.formatted(.iso8601), parameters: parameters, households: input.households.count,
             listings: input.listings.count, pairsConsidered: outcome.pairsConsidered, feasiblePairs: outcome.feasiblePairs,
             milliseconds: ms, suggestions: suggestions, by: actor)
-        return (run, outcome, input)
+        marks.append(.now())
+        func phase(_ from: Int, _ to: Int) -> Report.Phase { Report.Phase(wall: marks[to].wall - marks[from].wall, cpu: marks[to].cpu - marks[from].cpu) }
+        return Report(
+            run: run, outcome: outcome, input: input, load: phase(0, 1), engine: phase(1, 2), explain: phase(2, 3), store: phase(3, 4),
+            total: phase(0, 4), suggestions: suggestions.count)
+    }
+
+    /// A point in time: monotonic wall clock and the process's CPU time, in seconds.
+    struct Mark {
+        var wall: Double
+        var cpu: Double
+
+        static func now() -> Mark {
+            var wall = timespec()
+            var cpu = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &wall)
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu)
+            func s(_ t: timespec) -> Double { Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 }
+            return Mark(wall: s(wall), cpu: s(cpu))
+        }
     }
 }
 

@@ -5,22 +5,24 @@ import Matching
 
 /// One suggestion to explain and store: a household's candidate with its rank.
 public struct SuggestionRequest: Sendable {
-    var profile: HouseholdProfile
-    var listing: Listing
-    var openness: Landlord.Openness?
+    /// Indices into the run's households and listings.
+    var household: Int
+    var listing: Int
+    var householdID: Household.ID
+    var listingID: Listing.ID
+    var grossColdRent: Money
     var rank: Int
     var assigned: Bool
 
-    /// Explains the pair and packs it for the store (JSON explanation).
-    public func build(engine: MatchingEngine, on date: CalendarDate) throws -> NewSuggestion {
-        let explanation = try engine.explain(household: profile, listing: listing, landlordOpenness: openness, on: date)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+    /// Explains the pair from the run's own plans and packs it for the store (JSON explanation).
+    public func build(from outcome: MatchingEngine.Outcome) throws -> NewSuggestion {
+        guard let explanation = outcome.explanation(household: household, listing: listing) else {
+            throw CommandFailure(description: "suggestion \(rank) of household \(householdID) is not a pair of this run")
+        }
         return NewSuggestion(
-            householdID: profile.household.id ?? 0, listingID: listing.id ?? 0, rank: rank, score: min(1, max(0, explanation.score)),
+            householdID: householdID, listingID: listingID, rank: rank, score: min(1, max(0, explanation.score)),
             priority: explanation.priority, assigned: assigned, costVerdict: explanation.cost?.verdict.rawValue,
-            grossColdRent: listing.grossColdRent, limit: explanation.cost?.limit,
-            explanationJSON: String(decoding: try encoder.encode(explanation), as: UTF8.self))
+            grossColdRent: grossColdRent, limit: explanation.cost?.limit, explanationJSON: try explanation.jsonText())
     }
 }
 
@@ -29,14 +31,13 @@ extension MatchingEngine.Outcome {
     public func suggestions(input: MatchingInput) -> [SuggestionRequest] {
         var requests: [SuggestionRequest] = []
         for result in results {
-            let profile = input.households[result.household]
-            guard profile.household.id != nil else { continue }
+            guard let householdID = input.households[result.household].household.id else { continue }
             for (rank, c) in result.top.enumerated() {
                 let listing = input.listings[c.listing]
-                guard listing.id != nil else { continue }
+                guard let listingID = listing.id else { continue }
                 requests.append(SuggestionRequest(
-                    profile: profile, listing: listing, openness: listing.landlordID.flatMap { input.landlordOpenness[$0] },
-                    rank: rank + 1, assigned: result.assigned == c.listing))
+                    household: result.household, listing: c.listing, householdID: householdID, listingID: listingID,
+                    grossColdRent: listing.grossColdRent, rank: rank + 1, assigned: result.assigned == c.listing))
             }
         }
         return requests
