@@ -13,6 +13,11 @@ public enum SuggestionState: String, Hashable, Codable, Sendable, CaseIterable {
     /// Replaced by a newer run before anyone acted on it.
     case withdrawn
 
+    /// The states in which the job centre has the suggestion before it: submitted for review, decided,
+    /// and every step after its Zusicherung (its approval sheet stays readable). One set for the
+    /// access rule and for the job centre's own lists.
+    public static let seenByJobcentre: Set<SuggestionState> = [.submitted, .approved, .rejected, .applied, .viewing, .contractSigned, .movedIn]
+
     public var allowedNext: [SuggestionState] {
         switch self {
         case .suggested: return [.presented, .declinedByHousehold, .withdrawn]

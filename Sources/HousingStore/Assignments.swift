@@ -27,10 +27,13 @@ extension AppDatabase {
 
     /// Whether a suggestion for the household is before the job centre: submitted for its cost
     /// decision, or decided by it (the review queue shows those too).
+    /// `SuggestionState.seenByJobcentre` as an SQL list of literals (fixed names, no user input).
+    private static let seenByJobcentre = SuggestionState.seenByJobcentre.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+
     func isInReview(_ household: Household.ID, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
             db,
-            sql: "SELECT EXISTS (SELECT 1 FROM suggestion WHERE householdId = ? AND state IN ('submitted', 'approved', 'rejected'))",
+            sql: "SELECT EXISTS (SELECT 1 FROM suggestion WHERE householdId = ? AND state IN (\(Self.seenByJobcentre)))",
             arguments: [household]) ?? false
     }
 

@@ -321,8 +321,7 @@ extension AppDatabase {
 
     func authorizeSuggestionRead(_ record: SuggestionRecord, _ db: Database, actor: Actor) throws {
         if actor.role == .jobcentre {
-            let visible: Set<SuggestionState> = [.submitted, .approved, .rejected, .applied, .viewing, .contractSigned, .movedIn]
-            guard visible.contains(record.state) else {
+            guard SuggestionState.seenByJobcentre.contains(record.state) else {
                 throw StoreError.notFound(entity: "suggestion", key: String(record.id), hint: "job-centre staff see suggestions once a coach submits them for review ('wohnlotse match review')")
             }
             return

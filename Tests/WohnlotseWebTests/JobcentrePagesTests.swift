@@ -78,6 +78,10 @@ import Testing
                 #expect(sheet.body.contains(text), "the sheet lacks \(text)")
             }
             for secret in seeded.secrets { #expect(!sheet.body.contains(secret), "the sheet shows \(secret)") }
+            // Once the household has applied for the flat, the Zusicherung and its sheet stay readable.
+            _ = try fixture.database.moveSuggestion(seeded.suggestionID, to: .applied, on: WebFixture.today.adding(days: 2), note: nil, by: try fixture.actor("coach1"))
+            #expect(try await browser.get("/suggestions/\(seeded.suggestionID)").status == .ok)
+            #expect(try await browser.get("/suggestions/\(seeded.suggestionID)/sheet").status == .ok)
         }
         let audit = try fixture.audit(user: "jc")
         #expect(audit.contains { $0.action == "review" && $0.detail?.contains("web POST /suggestions/\(seeded.suggestionID)/approve") == true })
