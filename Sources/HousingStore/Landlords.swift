@@ -84,11 +84,13 @@ extension AppDatabase {
         }
     }
 
+    /// A landlord with the contact log; audited, since the log holds what coaches wrote about people.
     public func landlordDetail(_ id: Landlord.ID, by actor: Actor) throws -> LandlordDetail {
-        try read { db in
+        try write { db in
             try require(actor, .listings, action: "see landlords")
             try requireNotJobcentre(actor, action: "see landlords and their contact log")
             guard let landlord = try Landlord.fetchOne(db, key: id.rawValue) else { throw notFoundLandlord(id) }
+            try Audit.record(db, actor: actor, action: "read", entity: "landlord", entityID: id.rawValue)
             return LandlordDetail(
                 landlord: landlord,
                 contacts: try LandlordContact.filter(Column("landlordId") == id).order(Column("date").desc, Column("id").desc).fetchAll(db),

@@ -245,6 +245,9 @@ import Testing
             #expect(try await browser.get("/landlords/999").status == .notFound)
         }
         #expect(try fixture.database.landlordDetail(Landlord.ID(id), by: try fixture.actor("admin")).contacts.count == 1)
+        // Reading the contact log is audited like a case: two page views and the form shown again with its error.
+        let reads = try fixture.audit(user: "coach1").filter { $0.action == "read" && $0.entity == "landlord" && $0.entityID == id }
+        #expect(reads.compactMap(\.detail) == ["command: web GET /landlords/\(id)", "command: web POST /landlords/\(id)/contacts", "command: web GET /landlords/\(id)"])
     }
 
     @Test func everyCoachFormRefusesAMissingToken() async throws {
