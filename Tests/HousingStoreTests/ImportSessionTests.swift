@@ -285,6 +285,18 @@ import Testing
         #expect(try f.db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM landlord") } == 1)
     }
 
+    /// Unchanged flats get their new lastSeen in batches; every one of them, the last partial batch too.
+    @Test func everyUnchangedFlatOfALargeFeedIsSeenToday() throws {
+        let f = try Fixture()
+        let flats = (0..<150).map { Self.bareFlat("U-\($0)") }
+        try Self.importing(f, today: Self.day1) { s in for flat in flats { try s.upsert(flat, contentHash: flat.externalID, landlord: nil) } }
+        let counts = try Self.importing(f, today: Self.day2) { s in for flat in flats { try s.upsert(flat, contentHash: flat.externalID, landlord: nil) } }
+        #expect(counts.unchanged == 150 && counts.new + counts.changed + counts.gone == 0)
+        let seen = try f.db.writer.read { try Row.fetchAll($0, sql: "SELECT firstSeen, lastSeen, status FROM listing") }
+        #expect(seen.count == 150)
+        #expect(seen.allSatisfy { $0["firstSeen"] == "2026-03-01" && $0["lastSeen"] == "2026-03-02" && $0["status"] == "active" })
+    }
+
     @Test func sameFeedTwiceIsIdempotent() throws {
         let f = try Fixture()
         let flats = (0..<20).map { $0 % 2 == 0 ? Self.fullFlat("A-\($0)", rent: 40_000 + Int64($0) * 100) : Self.bareFlat("B-\($0)") }
