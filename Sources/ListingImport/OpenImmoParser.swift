@@ -9,7 +9,7 @@ import HousingDomain
 /// stays flat however large the file is (`XMLParser(data:)` would need the whole file in memory
 /// and fails above about 10 MB on Linux).
 ///
-/// Engine: UTF-8 feeds go through `FastXMLReader` (about 90 MB/s of CPU time against about
+/// Engine: UTF-8 feeds go through `FastXMLReader` (about 260 MB/s of CPU time against about
 /// 68 MB/s with XMLParser on Linux, see `WohnlotseBench import-parse`); feeds in another encoding (ISO-8859-1 is common) or with a DOCTYPE go
 /// through `XMLParser(stream:)`. `.foundation` forces XMLParser. Both give the same records.
 ///
