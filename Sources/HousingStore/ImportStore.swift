@@ -281,7 +281,8 @@ public final class ImportSession {
     /// in this run are linked to the same flat on another source.
     func finish(fullTransfer: Bool) throws {
         try touch()
-        if fullTransfer {
+        // A source that started empty has no open listing this run did not see: skip the scan.
+        if fullTransfer && !startedEmpty {
             let open = try Int64.fetchAll(db, sql: "SELECT id FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source])
             for id in open where !seen.contains(id) {
                 try db.cachedStatement(sql: "UPDATE listing SET status = 'gone' WHERE id = ?").execute(arguments: [id])

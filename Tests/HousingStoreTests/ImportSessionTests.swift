@@ -261,6 +261,19 @@ import Testing
         #expect(ids == [landlords[0].id, landlords[1].id, landlords[1].id, landlords[2].id, nil, nil])
     }
 
+    /// A first import retires nothing but what the feed itself deletes.
+    @Test func firstFullImportRetiresOnlyWhatItDeletes() throws {
+        let f = try Fixture()
+        let counts = try Self.importing(f, today: Self.day1) { s in
+            try s.upsert(Self.bareFlat("A-1"), contentHash: "a", landlord: nil)
+            try s.upsert(Self.bareFlat("B-1"), contentHash: "b", landlord: nil)
+            try s.markGone(externalID: "B-1")
+            try s.upsert(Self.bareFlat("C-1"), contentHash: "c", landlord: nil)
+        }
+        #expect(counts.new == 3 && counts.gone == 1)
+        #expect(try ["A-1", "B-1", "C-1"].map { try Self.listing(f, $0)?.status } == [.active, .gone, .active])
+    }
+
     /// A source's first import inserts without looking up first; a flat the feed names twice must
     /// come out as on any later import: the repeat is unchanged, a third mention with a new price changed.
     @Test(arguments: [false, true])
