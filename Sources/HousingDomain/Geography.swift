@@ -69,6 +69,10 @@ public struct PostalCode: Hashable, Comparable, Codable, Sendable, CustomStringC
     public let rawValue: String
 
     public init?(_ text: String) {
+        if text.utf8.count == 5, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            rawValue = text  // five ASCII digits: what the checks below accept unchanged
+            return
+        }
         let t = text.trimmedOfWhitespaces
         guard t.count == 5, t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         rawValue = t

@@ -106,6 +106,8 @@ public final class ImportSession {
     /// the 600-character INSERT for every flat).
     private var lookupStatement, staleStatement, insertStatement, insertIfAbsentStatement, updateStatement: Statement?
     private var touchStatement, priceStatement: Statement?
+    /// Unchanged flats whose `lastSeen` is still to be written.
+    private var untouched: [Int64] = []
 
     init(db: Database, source: String, today: CalendarDate) throws {
         self.db = db
@@ -139,7 +141,11 @@ public final class ImportSession {
         "INSERT INTO listing (\((Listing.databaseColumns + ["contentHash"]).joined(separator: ", "))) VALUES ("
         + Array(repeating: "?", count: Listing.databaseColumns.count + 1).joined(separator: ", ") + ")"
     private static let insertIfAbsentSQL = insertSQL + " ON CONFLICT (source, externalId) DO NOTHING"
-    private static let touchSQL = "UPDATE listing SET lastSeen = ? WHERE id = ?"
+    /// Unchanged flats get their `lastSeen` in batches of this many: one statement instead of one per
+    /// flat (nothing in the session reads `lastSeen` before `finish`, which writes what is left).
+    private static let touchBatch = 64
+    private static let touchSQL =
+        "UPDATE listing SET lastSeen = ? WHERE id IN (\(Array(repeating: "?", count: touchBatch).joined(separator: ", ")))"
     private static let priceSQL =
         "INSERT INTO listingPrice (listingId, seenOn, netColdRentCents, operatingCostsCents, heatingCostsCents) VALUES (?, ?, ?, ?, ?)"
     private static let updateSQL =
@@ -194,7 +200,8 @@ public final class ImportSession {
         let found = try stored(externalID: incoming.externalID, contentHash: contentHash)
         if case .unchanged(let id) = found {
             seen.insert(id)
-            try statement(&touchStatement, Self.touchSQL).execute(arguments: [todayValue, id])
+            untouched.append(id)
+            if untouched.count == Self.touchBatch { try touch() }
             counts.unchanged += 1
             return
         }
@@ -241,6 +248,20 @@ public final class ImportSession {
         return true
     }
 
+    /// Writes today as `lastSeen` of the unchanged flats not written yet.
+    private func touch() throws {
+        guard !untouched.isEmpty else { return }
+        var values = [todayValue]
+        values.append(contentsOf: untouched.lazy.map { $0.databaseValue })
+        if untouched.count == Self.touchBatch {
+            try statement(&touchStatement, Self.touchSQL).execute(arguments: Self.arguments(values))
+        } else {
+            let marks = Array(repeating: "?", count: untouched.count).joined(separator: ", ")
+            try db.execute(sql: "UPDATE listing SET lastSeen = ? WHERE id IN (\(marks))", arguments: Self.arguments(values))
+        }
+        untouched.removeAll(keepingCapacity: true)
+    }
+
     /// Listings of this source that are active or reserved now.
     public func activeCount() throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source]) ?? 0
@@ -259,7 +280,9 @@ public final class ImportSession {
     /// Ends the source's import: a full transfer retires what it did not mention; listings touched
     /// in this run are linked to the same flat on another source.
     func finish(fullTransfer: Bool) throws {
-        if fullTransfer {
+        try touch()
+        // A source that started empty has no open listing this run did not see: skip the scan.
+        if fullTransfer && !startedEmpty {
             let open = try Int64.fetchAll(db, sql: "SELECT id FROM listing WHERE source = ? AND status IN ('active', 'reserved')", arguments: [source])
             for id in open where !seen.contains(id) {
                 try db.cachedStatement(sql: "UPDATE listing SET status = 'gone' WHERE id = ?").execute(arguments: [id])

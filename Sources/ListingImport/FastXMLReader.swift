@@ -23,12 +23,24 @@ enum XMLTextMode {
 protocol XMLEventSink {
     /// What to do with the character data of the current element.
     var textMode: XMLTextMode { get }
-    /// `attributes` decodes the element's attributes when called. Returns false to stop reading.
-    mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: () -> [String: String]) -> Bool
+    /// Returns false to stop reading.
+    mutating func startElement<Attributes: XMLAttributes>(_ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: Attributes) -> Bool
     /// Character data of the current element, references replaced; may come in several pieces.
     mutating func characters(_ text: UnsafeBufferPointer<UInt8>)
     /// The current element ended (the reader checked its name). Returns false to stop reading.
     mutating func endElement(at point: XMLPoint) -> Bool
+}
+
+/// The attributes of a start tag, decoded when asked for.
+protocol XMLAttributes {
+    /// The value of the attribute named `name`.
+    subscript(_ name: String) -> String? { get }
+    /// All of them, by name.
+    var all: [String: String] { get }
+}
+
+extension Dictionary: XMLAttributes where Key == String, Value == String {
+    var all: [String: String] { self }
 }
 
 /// A well-formedness problem found by `FastXMLReader`.
@@ -127,7 +139,7 @@ struct FastXMLReader {
 
     private enum Step { case advanced(Int), needMore, stop }
 
-    private static let lt: UInt8 = 60, gt: UInt8 = 62, amp: UInt8 = 38, slash: UInt8 = 47, newline: UInt8 = 10
+    fileprivate static let lt: UInt8 = 60, gt: UInt8 = 62, amp: UInt8 = 38, slash: UInt8 = 47, newline: UInt8 = 10
     private static let question: UInt8 = 63, bang: UInt8 = 33, equals: UInt8 = 61, dquote: UInt8 = 34, squote: UInt8 = 39
 
     @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 }
@@ -263,7 +275,7 @@ struct FastXMLReader {
         guard i < count else { return .needMore }
         let name = (pos + 1)..<i
         try checkName(bytes, name, ascii: bits < 0x80)
-        attributeSpans.removeAll(keepingCapacity: true)
+        if !attributeSpans.isEmpty { attributeSpans.removeAll(keepingCapacity: true) }
         var selfClosing = false
         while true {
             while i < count && Self.isSpace(bytes[i]) { i += 1 }
@@ -325,9 +337,8 @@ struct FastXMLReader {
         nameEnds.append(openNames.count)
         sentEvent = true
         let point = XMLPoint(line: line, column: columnNumber)
-        let spans = attributeSpans
-        guard sink.startElement(UnsafeBufferPointer(rebasing: bytes[name]), at: point, attributes: { Self.attributes(bytes, spans) })
-        else { return .stop }
+        let attributes = BufferAttributes(bytes: bytes, spans: attributeSpans)
+        guard sink.startElement(UnsafeBufferPointer(rebasing: bytes[name]), at: point, attributes: attributes) else { return .stop }
         if selfClosing {
             nameEnds.removeLast()
             openNames.removeLast(openNames.count - (nameEnds.last ?? 0))
@@ -338,24 +349,39 @@ struct FastXMLReader {
 
     // MARK: - helpers
 
-    /// The attributes as Strings (they were checked while the tag was read).
-    private static func attributes(_ bytes: UnsafeBufferPointer<UInt8>, _ spans: [(name: Range<Int>, value: Range<Int>)]) -> [String: String] {
-        var result: [String: String] = [:]
-        var scratch: [UInt8] = []
-        for span in spans {
-            let value = UnsafeBufferPointer(rebasing: bytes[span.value])
-            let text: String
-            if value.contains(amp), replaceReferences(value, into: &scratch) == nil {
-                text = String(decoding: scratch, as: UTF8.self)
-            } else {
-                text = String(decoding: value, as: UTF8.self)
+    /// The attributes of the tag just read, as offsets into the buffer (checked while the tag was read).
+    private struct BufferAttributes: XMLAttributes {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let spans: [(name: Range<Int>, value: Range<Int>)]
+
+        /// Found by comparing bytes: the names asked for are ASCII, for which that is String equality.
+        subscript(_ name: String) -> String? {
+            var key = name
+            return key.withUTF8 { key in
+                for span in spans where FastXMLReader.same(UnsafeBufferPointer(rebasing: bytes[span.name]), key) {
+                    return value(span.value)
+                }
+                return nil
             }
-            result[Self.text(bytes, span.name)] = text
         }
-        return result
+
+        var all: [String: String] {
+            var result: [String: String] = [:]
+            for span in spans { result[FastXMLReader.text(bytes, span.name)] = value(span.value) }
+            return result
+        }
+
+        private func value(_ range: Range<Int>) -> String {
+            let value = UnsafeBufferPointer(rebasing: bytes[range])
+            var scratch: [UInt8] = []
+            if value.contains(FastXMLReader.amp), FastXMLReader.replaceReferences(value, into: &scratch) == nil {
+                return String(decoding: scratch, as: UTF8.self)
+            }
+            return String(decoding: value, as: UTF8.self)
+        }
     }
 
-    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    fileprivate static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
@@ -490,7 +516,7 @@ struct FastXMLReader {
 
     /// Writes `run` with `&…;` references replaced into `out`; on a bad reference returns its offset
     /// in `run` and the reason.
-    private static func replaceReferences(_ run: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> (Int, String)? {
+    fileprivate static func replaceReferences(_ run: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> (Int, String)? {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(run.count)
         var i = 0

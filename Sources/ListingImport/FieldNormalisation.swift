@@ -300,21 +300,42 @@ struct DraftBuilder {
     static func date(_ text: String) -> CalendarDate? {
         // Both forms need a '-' or a '.'; words like "sofort" have neither.
         guard text.utf8.contains(where: { $0 == 45 || $0 == 46 }) else { return nil }
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard !range.isEmpty, range.upperBound <= bytes.count else { return nil }
-            var value = 0
-            for i in range {
-                guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
-                value = value * 10 + Int(bytes[i] - 48)
+        var utf8 = text
+        let read = utf8.withUTF8 { bytes -> CalendarDate?? in
+            func number(_ range: Range<Int>) -> Int? {
+                guard !range.isEmpty, range.upperBound <= bytes.count else { return nil }
+                var value = 0
+                for i in range {
+                    guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+                    value = value * 10 + Int(bytes[i] - 48)
+                }
+                return value
             }
-            return value
+            if bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, bytes.count == 10 || bytes[10] == 84 || bytes[10] == 32,
+                let y = number(0..<4), let m = number(5..<7), let d = number(8..<10)
+            {
+                return .some(CalendarDate(year: y, month: m, day: d))
+            }
+            // D.M.YYYY. ASCII text splits at '.' bytes exactly as at "." Characters, and its parts
+            // read as `Int(_:)` reads them (an optional sign, then digits); other text takes the path below.
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func integer(_ range: Range<Int>) -> Int? {
+                var i = range.lowerBound
+                let negative = i < range.upperBound && bytes[i] == 45
+                if i < range.upperBound && (bytes[i] == 43 || bytes[i] == 45) { i += 1 }
+                guard let magnitude = number(i..<range.upperBound) else { return nil }
+                return negative ? -magnitude : magnitude
+            }
+            guard let first = bytes.firstIndex(of: 46), let second = bytes[(first + 1)...].firstIndex(of: 46),
+                !bytes[(second + 1)...].contains(46)
+            else { return .some(nil) }
+            let day = 0..<first, month = (first + 1)..<second, year = (second + 1)..<bytes.count
+            guard (1...2).contains(day.count), (1...2).contains(month.count), year.count == 4,
+                let d = integer(day), let m = integer(month), let y = integer(year)
+            else { return .some(nil) }
+            return .some(CalendarDate(year: y, month: m, day: d))
         }
-        if bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, bytes.count == 10 || bytes[10] == 84 || bytes[10] == 32,
-            let y = number(0..<4), let m = number(5..<7), let d = number(8..<10)
-        {
-            return CalendarDate(year: y, month: m, day: d)
-        }
+        if let read { return read }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].utf8.count), (1...2).contains(parts[1].utf8.count),
             parts[2].utf8.count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])

@@ -74,8 +74,10 @@ public enum ImportError: Error, CustomStringConvertible, Sendable {
 
 /// The daily import: for each enabled source, fetch, parse and reconcile in one transaction.
 ///
-/// A source that fails (fetch, feed, credentials) leaves its listings exactly as they were and is
-/// recorded as a failed run; the other sources go on.
+/// Within a source, parsing (with normalising, geocoding and hashing) runs on a thread of its own
+/// while the database thread reconciles what was parsed (see `pipeline`). A source that fails
+/// (fetch, feed, credentials, database) leaves its listings exactly as they were and is recorded as
+/// a failed run; the other sources go on.
 public struct ListingImporter: Sendable {
     public var database: AppDatabase
     public var actor: Actor

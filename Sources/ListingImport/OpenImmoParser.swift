@@ -9,7 +9,7 @@ import HousingDomain
 /// stays flat however large the file is (`XMLParser(data:)` would need the whole file in memory
 /// and fails above about 10 MB on Linux).
 ///
-/// Engine: UTF-8 feeds go through `FastXMLReader` (about 90 MB/s of CPU time against about
+/// Engine: UTF-8 feeds go through `FastXMLReader` (about 260 MB/s of CPU time against about
 /// 68 MB/s with XMLParser on Linux, see `WohnlotseBench import-parse`); feeds in another encoding (ISO-8859-1 is common) or with a DOCTYPE go
 /// through `XMLParser(stream:)`. `.foundation` forces XMLParser. Both give the same records.
 ///
@@ -283,11 +283,13 @@ private struct OpenImmoHandler: XMLEventSink {
                 listing: current?[.id] ?? current?[.obid], field: field, message: message))
     }
 
-    mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: () -> [String: String]) -> Bool {
+    mutating func startElement<Attributes: XMLAttributes>(
+        _ name: UnsafeBufferPointer<UInt8>, at point: XMLPoint, attributes: Attributes
+    ) -> Bool {
         let element = OpenImmoElement(name)
         let parent = stack.last?.element
         stack.append((element, parent.flatMap { Self.textTarget($0, element) }))
-        text.removeAll(keepingCapacity: true)
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         defer { updateTextMode() }
         guard let parent else {
             if element != .openimmo {
@@ -299,7 +301,6 @@ private struct OpenImmoHandler: XMLEventSink {
         let position = FeedPosition.lineColumn(line: point.line, column: point.column)
         switch (parent, element) {
         case (.openimmo, .uebertragung):
-            let attributes = attributes()
             sawScope = true
             summary.version = attributes["version"]
             switch attributes["umfang"]?.uppercased() {
@@ -318,21 +319,19 @@ private struct OpenImmoHandler: XMLEventSink {
             firstName = nil
             lastName = nil
         case (.verwaltungTechn, .aktion):
-            action = attributes()["aktionart"]?.uppercased()
+            action = attributes["aktionart"]?.uppercased()
         case (.geo, .geokoordinaten):
-            let attributes = attributes()
             if let lat = attributes["breitengrad"] { current?.set(.latitude, lat, at: position) }
             if let lon = attributes["laengengrad"] { current?.set(.longitude, lon, at: position) }
         case (.ausstattung, .fahrstuhl):
-            let attributes = attributes()
             if let passenger = attributes["PERSONEN"] ?? attributes["personen"] {
                 current?.set(.lift, passenger, at: position)
             }
         case (.ausstattung, .befeuerung):
-            let fuels = attributes().filter { DraftBuilder.bool($0.value) == true }.map(\.key).sorted()
+            let fuels = attributes.all.filter { DraftBuilder.bool($0.value) == true }.map(\.key).sorted()
             if !fuels.isEmpty { current?.set(.heatingType, fuels.joined(separator: "+"), at: position) }
         case (.ausstattung, .heizungsart):
-            heatingDistrict = DraftBuilder.bool(attributes()["FERN"] ?? "") == true
+            heatingDistrict = DraftBuilder.bool(attributes["FERN"] ?? "") == true
         default:
             break
         }
@@ -346,7 +345,7 @@ private struct OpenImmoHandler: XMLEventSink {
     mutating func endElement(at point: XMLPoint) -> Bool {
         let keepGoing = end(at: point)
         stack.removeLast()
-        text.removeAll(keepingCapacity: true)
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         if stack.isEmpty { documentClosed = true }
         updateTextMode()
         return keepGoing
@@ -474,7 +473,7 @@ private final class XMLParserAdapter: NSObject, XMLParserDelegate {
     ) {
         var name = elementName
         let point = XMLPoint(line: parser.lineNumber, column: parser.columnNumber)
-        if !name.withUTF8({ handler.startElement($0, at: point, attributes: { attributes }) }) { parser.abortParsing() }
+        if !name.withUTF8({ handler.startElement($0, at: point, attributes: attributes) }) { parser.abortParsing() }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

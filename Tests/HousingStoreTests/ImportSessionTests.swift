@@ -261,6 +261,19 @@ import Testing
         #expect(ids == [landlords[0].id, landlords[1].id, landlords[1].id, landlords[2].id, nil, nil])
     }
 
+    /// A first import retires nothing but what the feed itself deletes.
+    @Test func firstFullImportRetiresOnlyWhatItDeletes() throws {
+        let f = try Fixture()
+        let counts = try Self.importing(f, today: Self.day1) { s in
+            try s.upsert(Self.bareFlat("A-1"), contentHash: "a", landlord: nil)
+            try s.upsert(Self.bareFlat("B-1"), contentHash: "b", landlord: nil)
+            try s.markGone(externalID: "B-1")
+            try s.upsert(Self.bareFlat("C-1"), contentHash: "c", landlord: nil)
+        }
+        #expect(counts.new == 3 && counts.gone == 1)
+        #expect(try ["A-1", "B-1", "C-1"].map { try Self.listing(f, $0)?.status } == [.active, .gone, .active])
+    }
+
     /// A source's first import inserts without looking up first; a flat the feed names twice must
     /// come out as on any later import: the repeat is unchanged, a third mention with a new price changed.
     @Test(arguments: [false, true])
@@ -283,6 +296,18 @@ import Testing
         let prices = try Self.prices(f).filter { $0["listingId"] == flat.id?.rawValue }.map { $0["netColdRentCents"] as Int64 }
         #expect(prices == [52_000, 53_000])
         #expect(try f.db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM landlord") } == 1)
+    }
+
+    /// Unchanged flats get their new lastSeen in batches; every one of them, the last partial batch too.
+    @Test func everyUnchangedFlatOfALargeFeedIsSeenToday() throws {
+        let f = try Fixture()
+        let flats = (0..<150).map { Self.bareFlat("U-\($0)") }
+        try Self.importing(f, today: Self.day1) { s in for flat in flats { try s.upsert(flat, contentHash: flat.externalID, landlord: nil) } }
+        let counts = try Self.importing(f, today: Self.day2) { s in for flat in flats { try s.upsert(flat, contentHash: flat.externalID, landlord: nil) } }
+        #expect(counts.unchanged == 150 && counts.new + counts.changed + counts.gone == 0)
+        let seen = try f.db.writer.read { try Row.fetchAll($0, sql: "SELECT firstSeen, lastSeen, status FROM listing") }
+        #expect(seen.count == 150)
+        #expect(seen.allSatisfy { $0["firstSeen"] == "2026-03-01" && $0["lastSeen"] == "2026-03-02" && $0["status"] == "active" })
     }
 
     @Test func sameFeedTwiceIsIdempotent() throws {

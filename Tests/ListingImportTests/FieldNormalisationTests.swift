@@ -46,7 +46,10 @@ import Testing
         ("2027-02-01", CalendarDate(year: 2027, month: 2, day: 1)), ("2027-02-01T00:00:00", CalendarDate(year: 2027, month: 2, day: 1)),
         ("1.2.2027", CalendarDate(year: 2027, month: 2, day: 1)), ("15.12.2026", CalendarDate(year: 2026, month: 12, day: 15)),
         ("2027-02-30", nil), ("sofort", nil), ("ab 1.2.2027", nil), ("2027-2-1", nil), ("+1.2.2027", CalendarDate(year: 2027, month: 2, day: 1)),
-        ("01.05.2027", CalendarDate(year: 2027, month: 5, day: 1)), ("nach Vereinbarung", nil),
+        ("01.05.2027", CalendarDate(year: 2027, month: 5, day: 1)), ("nach Vereinbarung", nil), ("1.2.2027.", nil),
+        ("-1.2.2027", nil), ("1.+2.2027", CalendarDate(year: 2027, month: 2, day: 1)), ("1..2027", nil), ("1.2.+202", CalendarDate(year: 202, month: 2, day: 1)),
+        ("123.1.2027", nil), ("1.2.20270", nil), ("1.2.2O27", nil), ("ab 1.2.", nil), ("1.2.2027 ", nil), ("1.2.-202", nil),
+        ("2027-02-01 12:00", CalendarDate(year: 2027, month: 2, day: 1)), ("2027-02-01x", nil), ("1.2.２０２７", nil),
     ] as [(String, CalendarDate?)])
     func readsDates(text: String, expected: CalendarDate?) {
         #expect(DraftBuilder.date(text) == expected)
