@@ -154,13 +154,27 @@ extension AppDatabase {
     /// Stores a run and its suggestions in one transaction. Suggestions nobody has acted on are
     /// withdrawn; suggestions in review keep their state, and a pair already in review is not
     /// suggested again.
+    public func saveMatchRun(
+        date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
+        feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
+    ) throws -> MatchRunRecord {
+        var pending: [NewSuggestion]? = suggestions
+        return try saveMatchRun(
+            date: date, startedAt: startedAt, parameters: parameters, households: households, listings: listings,
+            pairsConsidered: pairsConsidered, feasiblePairs: feasiblePairs, milliseconds: milliseconds,
+            householdIDs: Set(suggestions.map(\.householdID)), next: { defer { pending = nil }; return pending }, by: actor)
+    }
+
+    /// `saveMatchRun` for suggestions that are still being made while the first are stored: `next`
+    /// hands them over batch by batch, in order, and nil at the end; `householdIDs` are the households
+    /// the run matched (whose untouched suggestions a coach's run withdraws).
     ///
     /// Set-based: the withdrawals and the `suggested` events are one statement each, and the
     /// suggestions go in as multi-row inserts, so a run of tens of thousands of suggestions costs a
     /// few hundred statements, not two per suggestion.
     public func saveMatchRun(
         date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
-        feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
+        feasiblePairs: Int, milliseconds: Int, householdIDs: Set<Household.ID>, next: () throws -> [NewSuggestion]?, by actor: Actor
     ) throws -> MatchRunRecord {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
@@ -169,7 +183,7 @@ extension AppDatabase {
             var scope = "state = 'suggested'"
             var scopeArguments: StatementArguments = []
             if actor.role != .admin {
-                let ids = Set(suggestions.map(\.householdID.rawValue)).sorted().map(String.init).joined(separator: ",")
+                let ids = householdIDs.map(\.rawValue).sorted().map(String.init).joined(separator: ",")
                 scope += " AND householdId IN (SELECT value FROM json_each(?))"
                 scopeArguments = ["[\(ids)]"]
             }
@@ -188,15 +202,22 @@ extension AppDatabase {
             var inReview = Set<Pair>()
             let open = try Row.fetchCursor(db, sql: "SELECT householdId, listingId FROM suggestion WHERE state NOT IN ('suggested', 'withdrawn')")
             while let row = try open.next() { inReview.insert(Pair(household: row[0], listing: row[1])) }
-            let kept = inReview.isEmpty ? suggestions : suggestions.filter { !inReview.contains(Pair(household: $0.householdID.rawValue, listing: $0.listingID.rawValue)) }
-            let finishedAt = Date().formatted(.iso8601)
             try db.execute(sql: """
                 INSERT INTO matchRun (startedAt, finishedAt, date, actor, parameters, households, listings, pairsConsidered, feasiblePairs, suggestions, assigned, milliseconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [startedAt, finishedAt, day, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs,
-                                 kept.count, kept.filter(\.assigned).count, milliseconds])
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                """, arguments: [startedAt, startedAt, day, actor.name, parameters, households, listings, pairsConsidered, feasiblePairs, milliseconds])
             let runID = db.lastInsertedRowID
-            try insertSuggestions(kept, runID: runID, day: day, db)
+            var stored = 0
+            var assigned = 0
+            while let batch = try next() {
+                let kept = inReview.isEmpty ? batch : batch.filter { !inReview.contains(Pair(household: $0.householdID.rawValue, listing: $0.listingID.rawValue)) }
+                try insertSuggestions(kept, runID: runID, day: day, db)
+                stored += kept.count
+                assigned += kept.reduce(0) { $0 + ($1.assigned ? 1 : 0) }
+            }
+            try db.execute(
+                sql: "UPDATE matchRun SET finishedAt = ?, suggestions = ?, assigned = ? WHERE id = ?",
+                arguments: [Date().formatted(.iso8601), stored, assigned, runID])
             try db.execute(
                 sql: """
                     INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor)
@@ -204,7 +225,7 @@ extension AppDatabase {
                     """,
                 arguments: [day, actor.name, runID])
             try Audit.record(db, actor: actor, action: "create", entity: "matchRun", entityID: runID,
-                detail: "\(households) households, \(listings) listings, \(kept.count) suggestions")
+                detail: "\(households) households, \(listings) listings, \(stored) suggestions")
             guard let run = try fetchRun(runID, db) else { throw StoreError.refused("the run was not stored") }
             return run
         }

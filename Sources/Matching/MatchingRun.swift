@@ -2,28 +2,14 @@ import HousingDomain
 import RuleBook
 
 extension MatchingEngine {
-    /// Candidates per household handed to the assignment at first (at least the suggestions kept).
-    /// More are fetched for a household only when the assignment's dual prices say a pair left out
-    /// might improve it; 32 makes that rare on the benchmark markets.
-    static let defaultAssignmentCandidates = 32
-
-    /// A rescan fetches a household's pairs down to this much (in solver weight units, 2 % of a full
-    /// score) below its row potential, so that the potential may drop a little in the next solve
-    /// without sending the household back again.
-    static let rescanMargin: Int64 = 20_000_000
-
-    /// Pairs a rescan fetches per household at most in its first round (doubling each round).
-    static let rescanCandidates = 256
+    /// Pairs per household the scoring kernel keeps (at least the suggestions kept): the reservoir the
+    /// assignment draws its candidates from (`CandidateAssignment`).
+    static let defaultAssignmentCandidates = 128
 
     /// Scores every household against the listings in its cost band, keeps the top k and assigns.
     ///
-    /// The assignment is optimal over *all* feasible pairs, not just the candidates it was given:
-    /// every pair left out of a household's candidates scores at most as well as the household's
-    /// worst candidate, so when the solver's row potential `u` of the household is at least that
-    /// candidate's weight, dual feasibility `u + p ≥ w` holds for every left-out pair (prices `p` are
-    /// never negative) and LP duality proves the assignment optimal. A household for which this
-    /// fails is scanned again for every pair heavier than its `u` (less `rescanMargin`), and the
-    /// assignment solved again, until it holds.
+    /// The assignment is optimal over *all* feasible pairs, not just the candidates the solver saw:
+    /// its dual prices prove it (see `CandidateAssignment`).
     public func run(households: [HouseholdProfile], listings: [Listing], landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate) throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
@@ -41,76 +27,19 @@ extension MatchingEngine {
         let counts = kernel.scan(subset: (0..<active.count).map(Int32.init), sinks: sinks)
         let scored = clock.now
 
-        // Each household's best candidates over all workers, best first.
-        var lists: [[(score: Double, listing: Int32)]] = try (0..<active.count).map { $0 }.parallelMap { a in
+        // Each household's best pairs over all workers, best first, and a bound on the weight of the rest.
+        let reservoirs: [[CandidateAssignment.Pair]] = try (0..<active.count).map { $0 }.parallelMap { a in
             Self.bestFirst(sinks.flatMap { $0.entries(a) }, keep: keep)
         }
-        // An upper bound on the scaled weight of any pair left out (−1: none left out).
-        var prunedBound: [Int64] = (0..<active.count).map { a in
-            guard let last = lists[a].last, Int(counts.feasible[a]) > lists[a].count else { return -1 }
+        let bounds: [Int64] = (0..<active.count).map { a in
+            guard let last = reservoirs[a].last, Int(counts.feasible[a]) > reservoirs[a].count else { return -1 }
             return weight(score: last.score, urgency: thresholds.urgency[a])
         }
-        var rounds = 0
-        var assignment: Assignment
-        var pairs = 0
-        while true {
-            rounds += 1
-            var rowStart = [0]
-            var columns: [Int32] = []
-            var weights: [Double] = []
-            var position = 0
-            for hi in households.indices {
-                if position < active.count, Int(active[position]) == hi {
-                    for c in lists[position] {
-                        columns.append(c.listing)
-                        weights.append(min(1, max(0, priority(score: c.score, urgency: thresholds.urgency[position]))))
-                    }
-                    position += 1
-                }
-                rowStart.append(columns.count)
-            }
-            pairs = columns.count
-            let matrix = try SparseScores(rowCount: households.count, columnCount: listings.count, rowStart: rowStart, columns: columns, scores: weights)
-            assignment = AssignmentSolver.maximize(matrix)
-            // Households whose potential does not cover their left-out pairs, with the weight down
-            // to which their pairs are fetched again.
-            var violated: [(a: Int, minimum: Int64)] = []
-            for a in 0..<active.count where prunedBound[a] >= 0 {
-                let u = assignment.rowPotentials[Int(active[a])]
-                if u < prunedBound[a] { violated.append((a, max(0, u - Self.rescanMargin))) }
-            }
-            guard !violated.isEmpty else { break }
-            // At most `keep` pairs each, more than any of them has (so a rescan that adds nothing has
-            // found every pair above the minimum), doubling every round; a household that fills them
-            // keeps its worst as the bound and may come back.
-            let keep = max(Self.rescanCandidates << (rounds - 1), 2 * (violated.map { lists[$0.a].count }.max() ?? 0))
-            var slot = [Int32](repeating: -1, count: active.count)
-            for (i, v) in violated.enumerated() { slot[v.a] = Int32(i) }
-            let slots = Column(slot)
-            let minimum = Column(violated.map(\.minimum))
-            let collectors = (0..<ScoringKernel.workerCount).map { _ in
-                ThresholdCollector(engine: self, urgency: thresholds.urgency, slot: slots, minimum: minimum, keep: keep)
-            }
-            _ = kernel.scan(subset: violated.map { Int32($0.a) }, sinks: collectors)
-            var grew = false
-            for (i, v) in violated.enumerated() {
-                let found = Self.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: keep)
-                if found.count > lists[v.a].count {
-                    lists[v.a] = found
-                    grew = true
-                }
-                if lists[v.a].count == Int(counts.feasible[v.a]) {
-                    prunedBound[v.a] = -1
-                } else if found.count == keep, let last = found.last {
-                    prunedBound[v.a] = weight(score: last.score, urgency: thresholds.urgency[v.a])
-                } else {
-                    prunedBound[v.a] = v.minimum
-                }
-            }
-            // Nothing new: each rescan found all its pairs above the minimum (fewer than `keep`) and
-            // had them already, so every pair left out weighs at most the household's u.
-            guard grew else { break }
-        }
+        let solved = try CandidateAssignment(
+            engine: self, kernel: kernel, householdCount: households.count, listingCount: listings.count, feasible: counts.feasible
+        ).solve(reservoirs: reservoirs, bounds: bounds)
+        let lists = solved.reservoirs
+        let assignment = solved.assignment.columnForRow
         let assigned = clock.now
 
         var results = households.indices.map {
@@ -126,7 +55,7 @@ extension MatchingEngine {
         }
         var assignedCount = 0
         var total = 0.0
-        for (hi, column) in assignment.columnForRow.enumerated() where column >= 0 {
+        for (hi, column) in assignment.enumerated() where column >= 0 {
             let a = positionOf[hi]
             let li = Int(column)
             results[hi].assigned = li
@@ -142,7 +71,7 @@ extension MatchingEngine {
             results: results, pairsConsidered: thresholds.pairsInCostBands(blocks), pairsScored: counts.scored,
             feasiblePairs: counts.feasible.reduce(0) { $0 + Int($1) }, assignedCount: assignedCount, totalPriority: total,
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
-            assignmentPairs: pairs, assignmentRounds: rounds,
+            assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves,
             explainer: RunExplainer(engine: self, context: context, plans: plans, households: households, listings: listings, landlords: landlords))
     }
 

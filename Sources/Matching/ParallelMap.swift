@@ -23,6 +23,57 @@ extension Array where Element: Sendable {
     }
 }
 
+/// Batches made, in order, on other threads while the caller takes them one by one: at most `ahead`
+/// batches wait made but not taken. For results that one thread must consume in order (stored in one
+/// transaction) while the next are being made (explanations built on every core).
+public final class OrderedBatches<T: Sendable>: @unchecked Sendable {
+    private let count: Int
+    private var results: [Result<T, any Error>?]
+    private let ready: [DispatchSemaphore]
+    private let room: DispatchSemaphore
+    private let lock = NSLockLike()
+    private var cancelled = false
+    private var taken = 0
+
+    /// Starts making batches `0..<count` with `make`, in order, on a background thread.
+    public init(count: Int, ahead: Int = 2, make: @escaping @Sendable (Int) throws -> T) {
+        self.count = count
+        results = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        room = DispatchSemaphore(value: Swift.max(1, ahead))
+        DispatchQueue.global().async { [self] in
+            for i in 0..<count {
+                room.wait()
+                if lock.withLock({ cancelled }) { return }
+                let result = Result { try make(i) }
+                lock.withLock { results[i] = result }
+                ready[i].signal()
+                if case .failure = result { return }
+            }
+        }
+    }
+
+    /// The next batch, waiting for it if it is not made yet; nil after the last. Rethrows the error
+    /// that making it threw (no batch is made after that).
+    public func next() throws -> T? {
+        guard taken < count else { return nil }
+        ready[taken].wait()
+        let result = lock.withLock { () -> Result<T, any Error>? in
+            defer { results[taken] = nil }
+            return results[taken]
+        }
+        taken += 1
+        room.signal()
+        return try result?.get()
+    }
+
+    /// Stops making batches (call it when the caller stops taking them early, e.g. on an error).
+    public func cancel() {
+        lock.withLock { cancelled = true }
+        room.signal()
+    }
+}
+
 /// Slots written once each from many threads; distinct indices, so writes never race.
 private final class ResultsBox<T: Sendable>: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<T?>

@@ -50,6 +50,9 @@ struct ListingBlocks: Sendable {
         /// The largest rooms and living area in the block (a necessary condition for any pair in it).
         var maxRooms: Double
         var maxArea: Double
+        /// The largest landlord and time-on-market values in the block (for score bounds).
+        var maxLandlord = 0.0
+        var maxMarket = 0.0
     }
 
     /// Listings per block at most: small enough that a block's columns and its commute scores stay
@@ -164,6 +167,8 @@ struct ListingBlocks: Sendable {
             availableDay.append(l.availableFrom?.dayNumber ?? Int.min)
             landlord.append(engine.landlordValue(openness))
             market.append(engine.marketValue(ageDays: max(0, l.firstSeen.days(until: context.date))))
+            blocks[blocks.count - 1].maxLandlord = max(blocks[blocks.count - 1].maxLandlord, landlord[slot])
+            blocks[blocks.count - 1].maxMarket = max(blocks[blocks.count - 1].maxMarket, market[slot])
             coordinate.append(l.coordinate)
         }
         self.blocks = blocks
@@ -331,6 +336,15 @@ struct HouseholdThresholds: Sendable {
 /// Receives every feasible pair the kernel scores. One instance per worker thread.
 protocol CandidateSink: AnyObject, Sendable {
     func offer(_ household: Int, _ score: Double, _ listing: Int32)
+    /// Whether the sink wants nothing from a block in which household's scores are at most `bound`.
+    func ignores(_ household: Int, below bound: Double) -> Bool
+    /// Whether `ignores` can ever be true (else the kernel does not compute bounds for it).
+    static var skipsBlocks: Bool { get }
+}
+
+extension CandidateSink {
+    func ignores(_ household: Int, below bound: Double) -> Bool { false }
+    static var skipsBlocks: Bool { false }
 }
 
 /// Each household's best `k` pairs seen by one worker: a binary heap per household whose root is
@@ -419,6 +433,15 @@ final class ThresholdCollector: CandidateSink, @unchecked Sendable {
         guard i >= 0, engine.weight(score: score, urgency: urgency[a]) > minimum[i] else { return }
         lists.offer(i, score, listing)
     }
+
+    static var skipsBlocks: Bool { true }
+
+    /// The weight grows with the score: a block whose best score cannot weigh more than the minimum
+    /// has nothing for us.
+    func ignores(_ a: Int, below bound: Double) -> Bool {
+        let i = Int(slot[a])
+        return i < 0 || engine.weight(score: bound, urgency: urgency[a]) <= minimum[i]
+    }
 }
 
 /// The scoring kernel: for every block (workers take blocks in turn, one per core) and every
@@ -433,6 +456,10 @@ struct ScoringKernel: Sendable {
     let straight: StraightLineEstimator?
     let preparedSlots: Column<StraightLineEstimator.Prepared?>
     let preparedPoints: [StraightLineEstimator.Prepared]
+    /// Per cached anchor location × block: the best commute score in the block, written by the first
+    /// scan (which fills every cached location for every block it visits), NaN before; used to bound
+    /// a household's scores in a block so that rescans skip blocks with nothing above their threshold.
+    let maxTrip: Column<Double>
 
     init(engine: MatchingEngine, blocks: ListingBlocks, households: HouseholdThresholds) {
         self.engine = engine
@@ -442,6 +469,34 @@ struct ScoringKernel: Sendable {
         self.straight = straight
         preparedSlots = Column((0..<blocks.count).map { s in straight.flatMap { e in blocks.coordinate[s].map(e.prepare) } })
         preparedPoints = straight.map { e in households.points.map(e.prepare) } ?? []
+        maxTrip = Column(repeating: .nan, count: households.cachedPoints.count * blocks.blocks.count)
+    }
+
+    /// An upper bound on household `a`'s score for any listing of block `b` in its cost band, from the
+    /// block's best value of each component (each component grows with these, the weights are not
+    /// negative, and rounding keeps the order); `limit` is the household's limit in the block's region.
+    @inline(__always)
+    func bound(household a: Int, block b: Int, limit: Int64) -> Double {
+        let H = households
+        let block = blocks.blocks[b]
+        let rules = engine.rules
+        var commute = rules.commute.noAnchorScore
+        let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]
+        if anchorStart < anchorEnd {
+            var sum = 0.0
+            for j in anchorStart..<anchorEnd {
+                let row = Int(H.cacheRow[Int(H.anchorPoint[j])])
+                let best = row >= 0 ? maxTrip[row * blocks.blocks.count + b] : 1
+                sum += H.anchorDays[j] * (best.isNaN ? 1 : best)
+            }
+            let days = H.anchorDaysTotal[a]
+            commute = days > 0 ? sum / days : commute
+        }
+        let w = engine.normalisedWeights
+        let cost = engine.costValue(limit: limit, gross: blocks.gross[block.start], headroom: rules.fullScoreHeadroomPercent / 100)
+        let space = engine.spaceValue(area: block.maxArea, appropriate: H.appropriateArea[a])
+        let preferred = H.preferred[a * H.placeCount + block.place]
+        return commute * w[0] + cost * w[1] + space * w[2] + block.maxLandlord * w[3] + preferred * w[4] + block.maxMarket * w[5]
     }
 
     /// The commute score of anchor location `point` for the listing in `slot`: `MatchingEngine.tripValue`.
@@ -533,6 +588,16 @@ struct ScoringKernel: Sendable {
             let landlord = L.landlord.base, market = L.market.base, listing = L.listing.base
             let firstGross = gross[start]
             var scored = 0
+            let cached = H.cachedPoints.count
+            if cached > 0 && kernel.maxTrip[b].isNaN {
+                // First visit of this block: every cached location's commute scores and their best.
+                for row in 0..<cached {
+                    fill(row: row, block: b)
+                    var best = 0.0
+                    for s in 0..<(block.end - start) { best = max(best, trips[row * capacity + s]) }
+                    kernel.maxTrip[row * L.blocks.count + b] = best
+                }
+            }
             for position in 0..<subset.count {
                 let a = Int(subset[position])
                 guard H.allowed[a * places + block.place], block.maxRooms >= H.minRooms[a], block.maxArea >= H.minArea[a] else { continue }
@@ -545,10 +610,11 @@ struct ScoringKernel: Sendable {
                     if gross[mid] <= bound { lo = mid + 1 } else { hi = mid }
                 }
                 let end = lo
+                let limit = H.limit[a * regions + block.region]
+                if Sink.skipsBlocks && sink.ignores(a, below: kernel.bound(household: a, block: b, limit: limit)) { continue }
                 scored += end - start
                 let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
                 let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
-                let limit = H.limit[a * regions + block.region]
                 let appropriate = H.appropriateArea[a]
                 let preferred = H.preferred[a * places + block.place]
                 let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]

@@ -225,8 +225,9 @@ public enum MatchJob {
         public var run: MatchRunRecord
         public var outcome: MatchingEngine.Outcome
         public var input: MatchingInput
-        /// Wall-clock seconds per phase, and the process's CPU seconds (user + system, all cores) per phase.
-        public var load, engine, explain, store, total: Phase
+        /// Wall-clock seconds per phase, and the process's CPU seconds (user + system, all cores) per
+        /// phase. Explanations are built while the first ones are stored, so they share a phase.
+        public var load, engine, explainAndStore, total: Phase
         public var suggestions: Int
 
         public struct Phase: Sendable {
@@ -234,6 +235,9 @@ public enum MatchJob {
             public var cpu: Double
         }
     }
+
+    /// Suggestions explained per batch: the store takes one while the next is built.
+    static let explanationBatch = 1024
 
     static func perform(db: AppDatabase, actor: Actor, book: RuleBook, rules: MatchingRules, on date: CalendarDate) throws
         -> (MatchRunRecord, MatchingEngine.Outcome, MatchingInput)
@@ -250,19 +254,23 @@ public enum MatchJob {
         marks.append(.now())
         let outcome = try engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
         marks.append(.now())
-        let suggestions = try outcome.suggestions(input: input).parallelMap { try $0.build(from: outcome) }
-        marks.append(.now())
         let ms = Int(Date().timeIntervalSince(started) * 1000)
+        let requests = outcome.suggestions(input: input)
+        let size = explanationBatch
+        let batches = OrderedBatches(count: (requests.count + size - 1) / size) { i in
+            try Array(requests[(i * size)..<min(requests.count, (i + 1) * size)]).parallelMap { try $0.build(from: outcome) }
+        }
+        defer { batches.cancel() }
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
         let run = try db.saveMatchRun(
             date: date, startedAt: started.formatted(.iso8601), parameters: parameters, households: input.households.count,
             listings: input.listings.count, pairsConsidered: outcome.pairsConsidered, feasiblePairs: outcome.feasiblePairs,
-            milliseconds: ms, suggestions: suggestions, by: actor)
+            milliseconds: ms, householdIDs: Set(requests.map(\.householdID)), next: { try batches.next() }, by: actor)
         marks.append(.now())
         func phase(_ from: Int, _ to: Int) -> Report.Phase { Report.Phase(wall: marks[to].wall - marks[from].wall, cpu: marks[to].cpu - marks[from].cpu) }
         return Report(
-            run: run, outcome: outcome, input: input, load: phase(0, 1), engine: phase(1, 2), explain: phase(2, 3), store: phase(3, 4),
-            total: phase(0, 4), suggestions: suggestions.count)
+            run: run, outcome: outcome, input: input, load: phase(0, 1), engine: phase(1, 2), explainAndStore: phase(2, 3),
+            total: phase(0, 3), suggestions: requests.count)
     }
 
     /// A point in time: monotonic wall clock and the process's CPU time, in seconds.

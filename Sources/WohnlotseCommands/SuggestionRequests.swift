@@ -8,7 +8,7 @@ public struct SuggestionRequest: Sendable {
     /// Indices into the run's households and listings.
     var household: Int
     var listing: Int
-    var householdID: Household.ID
+    public var householdID: Household.ID
     var listingID: Listing.ID
     var grossColdRent: Money
     var rank: Int

@@ -358,3 +358,53 @@ let reductionBudgets: [Int?] = [0, 6, nil]
         }
     }
 }
+
+/// A table that only gained pairs, solved again from the previous solve's state (the candidate
+/// assignment does this after each pricing round): the same optimum, with a certificate.
+@Suite struct AssignmentWarmStartTests {
+    /// A sub-table of `full`: each row keeps a random share of its pairs; `changed` lists the rows
+    /// that lost any (and so gain pairs going back to `full`).
+    func thinned(_ full: SparseScores, seed: UInt64) -> (SparseScores, changed: [Int]) {
+        var random = SplitMix64(seed: seed)
+        var triples: [(row: Int, column: Int, score: Double)] = []
+        var changed: [Int] = []
+        for row in 0..<full.rowCount {
+            let keepShare = [1.0, 1.0, 0.5, 0.2][Int.random(in: 0..<4, using: &random)]
+            var lost = false
+            for index in full.rowStart[row]..<full.rowStart[row + 1] {
+                if Double.random(in: 0..<1, using: &random) < keepShare {
+                    triples.append((row, Int(full.columns[index]), full.scores[index]))
+                } else {
+                    lost = true
+                }
+            }
+            if lost { changed.append(row) }
+        }
+        let table = (try? SparseScores(rowCount: full.rowCount, columnCount: full.columnCount, triples: triples))
+            ?? InstanceFactory.emptyTable(rows: full.rowCount, columns: full.columnCount)
+        return (table, changed)
+    }
+
+    @Test(arguments: 0..<20)
+    func smallTablesMatchExhaustiveSearch(batch: Int) {
+        for offset in 0..<100 {
+            let seed = UInt64(900_000 + batch * 1_000 + offset)
+            let full = InstanceFactory.small(seed: seed, maxRows: 7, maxColumns: 9)
+            let (part, changed) = thinned(full, seed: seed)
+            let previous = AssignmentSolver.maximize(part)
+            let warm = AssignmentSolver.maximize(full, from: previous, changedRows: changed)
+            expectValidMatching(warm, full)
+            #expect(warm.scaledTotal == exhaustiveOptimum(full), "seed \(seed)")
+            #expect(warm.isOptimal(for: full), "certificate fails for seed \(seed)")
+        }
+    }
+
+    @Test(arguments: [(200, 400, 0.1), (300, 300, 0.2), (100, 2_000, 0.05)] as [(Int, Int, Double)])
+    func correlatedMarketsMatchAColdSolve(rows: Int, columns: Int, density: Double) {
+        let full = InstanceFactory.correlated(seed: UInt64(rows + columns), rows: rows, columns: columns, density: density)
+        let (part, changed) = thinned(full, seed: 7)
+        let warm = AssignmentSolver.maximize(full, from: AssignmentSolver.maximize(part), changedRows: changed)
+        #expect(warm.scaledTotal == AssignmentSolver.maximize(full).scaledTotal)
+        #expect(warm.isOptimal(for: full))
+    }
+}

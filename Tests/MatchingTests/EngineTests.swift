@@ -220,4 +220,26 @@ func flat(id: Int64 = 1, gross: Int64 = 48_450, area: Double = 60, rooms: Double
         #expect(try [Int]().parallelMap { $0 }.isEmpty)
         #expect(throws: Boom.self) { _ = try input.parallelMap { i -> Int in if i == 7_777 { throw Boom() }; return i } }
     }
+
+    @Test func orderedBatchesComeInOrderAndStopAtTheFirstError() throws {
+        let batches = OrderedBatches(count: 50) { i in (0..<100).map { i * 100 + $0 } }
+        var all: [Int] = []
+        while let batch = try batches.next() { all += batch }
+        #expect(all == Array(0..<5_000))
+        #expect(try batches.next() == nil)
+
+        let failing = OrderedBatches(count: 10) { i -> Int in
+            if i == 3 { throw Boom() }
+            return i
+        }
+        #expect(try failing.next() == 0)
+        #expect(try failing.next() == 1)
+        #expect(try failing.next() == 2)
+        #expect(throws: Boom.self) { _ = try failing.next() }
+
+        // A consumer that stops early cancels; nothing is left waiting.
+        let abandoned = OrderedBatches(count: 1_000, ahead: 1) { $0 }
+        #expect(try abandoned.next() == 0)
+        abandoned.cancel()
+    }
 }

@@ -129,6 +129,29 @@ public enum AssignmentSolver {
         }
         // Price war: start over from ε-scaled prices (the current prices are a valid start).
         solver.approximatePrices(workLimit: nil)
+        return finish(solver, table, reductionWorkLimit: reductionWorkLimit)
+    }
+
+    /// Maximises a table that only gained pairs since `previous` was solved on it (same rows and
+    /// columns), where only the rows in `changedRows` gained any: the other rows keep their
+    /// assignment and every column its price, and only the changed rows are inserted again. The exact
+    /// phases are correct from such a state (duals feasible and assigned pairs tight for the kept
+    /// rows; the columns given up are repaired), so the result is optimal as a cold solve's. Tables
+    /// with more rows than columns are solved cold (they are solved transposed).
+    static func maximize(_ scores: SparseScores, from previous: Assignment, changedRows: [Int]) -> Assignment {
+        guard scores.rowCount <= scores.columnCount, previous.columnForRow.count == scores.rowCount,
+            previous.columnPrices.count == scores.columnCount
+        else { return maximize(scores) }
+        let solver = SparseAssignmentSolver(scores)
+        solver.load(previous: previous, freeRows: changedRows)
+        let solved = finish(solver, scores, reductionWorkLimit: nil)
+        return makeAssignment(scores, solved.columnOfRow, solved.rowPotentials, solved.prices)
+    }
+
+    /// Steps 2–3 from the solver's current prices, then the repair of priced free columns.
+    private static func finish(_ solver: SparseAssignmentSolver, _ table: SparseScores, reductionWorkLimit: Int?)
+        -> (columnOfRow: [Int32], rowPotentials: [Int64], prices: [Int64])
+    {
         solver.reduceFreeRows(reductionWorkLimit: reductionWorkLimit)
         solver.augmentFreeRows()
         guard solver.hasPricedFreeColumns() else { return solver.state() }

@@ -233,6 +233,37 @@ final class SparseAssignmentSolver {
         resetAssignment()
     }
 
+    /// Starts from an optimal state of the same table with fewer pairs: its prices and assignment,
+    /// with the rows in `freeRows` (those that gained pairs) free again. Every other row's pairs are
+    /// unchanged, so its duals stay feasible and its pair tight; the columns the freed rows held may
+    /// be left free with a price, which the repair handles.
+    func load(previous: Assignment, freeRows: [Int]) {
+        for column in 0..<columnCount {
+            price[column] = column < previous.columnPrices.count ? max(0, previous.columnPrices[column]) : 0
+            rowOfColumn[column] = -1
+        }
+        for row in 0..<rowCount {
+            columnOfRow[row] = -2
+            weightOfRow[row] = 0
+            let column = row < previous.columnForRow.count ? Int(previous.columnForRow[row]) : -1
+            guard column >= 0 else { continue }
+            var index = start[row]
+            while index < start[row + 1] && Self.column(edges[index]) != column { index += 1 }
+            if index < start[row + 1] {
+                columnOfRow[row] = Int32(truncatingIfNeeded: column)
+                rowOfColumn[column] = Int32(truncatingIfNeeded: row)
+                weightOfRow[row] = Self.weight(edges[index])
+            } else {
+                columnOfRow[row] = -1  // its pair is gone: insert it again
+            }
+        }
+        for row in freeRows where start[row] < start[row + 1] {
+            if columnOfRow[row] >= 0 { rowOfColumn[Int(columnOfRow[row])] = -1 }
+            columnOfRow[row] = -1
+            weightOfRow[row] = 0
+        }
+    }
+
     /// Unassigns everything (rows without pairs are final at once); keeps the prices.
     func resetAssignment() {
         for row in 0..<rowCount {

@@ -1,0 +1,160 @@
+import HousingDomain
+
+/// The global assignment over all feasible pairs, solved on a few candidates per household and
+/// proven optimal by its dual prices (column generation).
+///
+/// Each household brings a *reservoir*: its best pairs by score from the scoring kernel, with an upper
+/// bound on the weight of every pair outside it. The solver starts on the first `initialPairs` of each
+/// reservoir. After each solve, with row potentials `u` and prices `p`, every reservoir pair not yet
+/// in the table whose weight beats `u + p` (a pair that could improve the assignment) is a candidate;
+/// the best `addedPairs` of them per household (by `w − p`) join the table and it is solved again,
+/// warm, from the previous state. When no reservoir pair beats `u + p`, pairs outside the reservoirs
+/// are covered if `u` is at least the reservoir's bound (prices are never negative); the households for
+/// which it is not are scanned again by the kernel for every pair down to just below `u`, and their
+/// reservoirs grow. When neither finds anything, `u + p ≥ w` holds for every feasible pair and LP
+/// duality proves the assignment optimal over all of them.
+struct CandidateAssignment {
+    typealias Pair = (score: Double, listing: Int32)
+
+    let engine: MatchingEngine
+    let kernel: ScoringKernel
+    let householdCount: Int
+    let listingCount: Int
+    /// Per household (by position in `kernel.households.active`): feasible pairs in all.
+    let feasible: [Int32]
+
+    /// Pairs per household in the first solve.
+    static let initialPairs = 32
+    /// Pairs per household added after a solve, at most.
+    /// A solve starts from the previous one when at most one row in this many changed.
+    static let warmShare = 10
+    static let addedPairs = 16
+    /// A rescan fetches a household's pairs down to this much (in solver weight units, 2 % of a full
+    /// score) below its row potential, so that the potential may drop a little later without sending
+    /// the household back again.
+    static let rescanMargin: Int64 = 20_000_000
+    /// Pairs a rescan fetches per household at most the first time (doubling each time after).
+    static let rescanCandidates = 256
+
+    struct Result {
+        var assignment: Assignment
+        /// Each household's reservoir at the end, best first (it starts with the household's top k).
+        var reservoirs: [[Pair]]
+        var solves: Int
+        var rescans: Int
+        var tablePairs: Int
+    }
+
+    /// Solves from the kernel's reservoirs (best first) and their bounds (−1: the reservoir holds every
+    /// feasible pair of the household).
+    func solve(reservoirs initial: [[Pair]], bounds initialBounds: [Int64]) throws -> Result {
+        let active = kernel.households.active
+        let urgency = kernel.households.urgency
+        var reservoirs = initial
+        var bounds = initialBounds
+        // Which reservoir entries are in the solver's table.
+        var inTable: [[Bool]] = reservoirs.map { list in list.indices.map { $0 < Self.initialPairs } }
+        var assignment = Assignment(columnForRow: [], total: 0, scaledTotal: 0, rowPotentials: [], columnPrices: [])
+        var changedRows: [Int] = []
+        var needSolve = true
+        var solves = 0
+        var rescans = 0
+        var tablePairs = 0
+        while true {
+            if needSolve {
+                let table = try self.table(reservoirs, inTable)
+                tablePairs = table.edgeCount
+                // Warm from the previous solve when few rows changed; when many did, their old prices
+                // (from a smaller table) cost more to repair than a cold start.
+                let warm = solves > 0 && changedRows.count * Self.warmShare <= householdCount
+                assignment = warm ? AssignmentSolver.maximize(table, from: assignment, changedRows: changedRows) : AssignmentSolver.maximize(table)
+                solves += 1
+                needSolve = false
+            }
+            // Pricing: reservoir pairs outside the table that beat u + p, the best few per household.
+            let prices = assignment.columnPrices
+            let potentials = assignment.rowPotentials
+            let (current, marked) = (reservoirs, inTable)
+            let picks: [[Int]] = try (0..<active.count).map { $0 }.parallelMap { a in
+                let u = potentials[Int(active[a])]
+                var better: [(gain: Int64, index: Int)] = []
+                for (i, c) in current[a].enumerated() where !marked[a][i] {
+                    let gain = engine.weight(score: c.score, urgency: urgency[a]) - prices[Int(c.listing)] - u
+                    if gain > 0 { better.append((gain, i)) }
+                }
+                guard !better.isEmpty else { return [] }
+                let sorted = better.sorted { $0.gain != $1.gain ? $0.gain > $1.gain : $0.index < $1.index }
+                return sorted.prefix(Self.addedPairs).map(\.index)
+            }
+            changedRows = []
+            for (a, indices) in picks.enumerated() where !indices.isEmpty {
+                for i in indices { inTable[a][i] = true }
+                changedRows.append(Int(active[a]))
+            }
+            if !changedRows.isEmpty {
+                needSolve = true
+                continue
+            }
+            // Pairs outside the reservoirs: covered where u reaches the bound; rescan the others.
+            var uncovered: [(a: Int, minimum: Int64)] = []
+            for a in 0..<active.count where bounds[a] >= 0 {
+                let u = potentials[Int(active[a])]
+                if u < bounds[a] { uncovered.append((a, max(0, u - Self.rescanMargin))) }
+            }
+            guard !uncovered.isEmpty else { break }
+            rescans += 1
+            // At most `keep` pairs each, more than any of them holds (so a rescan that adds nothing has
+            // found every pair above the minimum), doubling with every rescan.
+            let keep = max(Self.rescanCandidates << (rescans - 1), 2 * (uncovered.map { reservoirs[$0.a].count }.max() ?? 0))
+            var slot = [Int32](repeating: -1, count: active.count)
+            for (i, v) in uncovered.enumerated() { slot[v.a] = Int32(i) }
+            let minimum = Column(uncovered.map(\.minimum))
+            let collectors = (0..<ScoringKernel.workerCount).map { _ in
+                ThresholdCollector(engine: engine, urgency: urgency, slot: Column(slot), minimum: minimum, keep: keep)
+            }
+            _ = kernel.scan(subset: uncovered.map { Int32($0.a) }, sinks: collectors)
+            var grew = false
+            for (i, v) in uncovered.enumerated() {
+                let found = MatchingEngine.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: keep)
+                if found.count > reservoirs[v.a].count {
+                    let listed = Set(zip(reservoirs[v.a], inTable[v.a]).filter(\.1).map(\.0.listing))
+                    reservoirs[v.a] = found
+                    inTable[v.a] = found.map { listed.contains($0.listing) }
+                    grew = true
+                }
+                if reservoirs[v.a].count == Int(feasible[v.a]) {
+                    bounds[v.a] = -1
+                } else if found.count == keep, let last = found.last {
+                    bounds[v.a] = engine.weight(score: last.score, urgency: urgency[v.a])
+                } else {
+                    bounds[v.a] = v.minimum
+                }
+            }
+            // Nothing new: each rescan found all pairs above its minimum (fewer than `keep`) and the
+            // reservoir held them already, so every pair outside weighs at most the household's u.
+            guard grew else { break }
+        }
+        return Result(assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs)
+    }
+
+    /// The solver's table: the marked reservoir pairs of every household, weighted by priority.
+    func table(_ reservoirs: [[Pair]], _ inTable: [[Bool]]) throws -> SparseScores {
+        let active = kernel.households.active
+        var rowStart = [0]
+        var columns: [Int32] = []
+        var weights: [Double] = []
+        var position = 0
+        for hi in 0..<householdCount {
+            if position < active.count, Int(active[position]) == hi {
+                let urgency = kernel.households.urgency[position]
+                for (i, c) in reservoirs[position].enumerated() where inTable[position][i] {
+                    columns.append(c.listing)
+                    weights.append(min(1, max(0, engine.priority(score: c.score, urgency: urgency))))
+                }
+                position += 1
+            }
+            rowStart.append(columns.count)
+        }
+        return try SparseScores(rowCount: householdCount, columnCount: listingCount, rowStart: rowStart, columns: columns, scores: weights)
+    }
+}
