@@ -38,6 +38,10 @@ struct MatchCommand: ParsableCommand {
             let stored = try db.suggestions(runID: run.id, by: actor)
             try global.emit(run) {
                 print("Run \(run.id) on \(date.iso): \(run.households) households × \(run.listings) listings, \(run.pairsConsidered) pairs in their cost bands, \(run.feasiblePairs) feasible; \(run.suggestions) suggestions, \(run.assigned) flats assigned (\(run.milliseconds) ms).")
+                if !outcome.assignmentProven {
+                    print(String(format: "The assignment was not proven optimal within the work bound: its total priority %.4f is at most %.4f below the best possible.",
+                        outcome.totalPriority, outcome.assignmentGap))
+                }
                 let withoutFlat = outcome.results.filter { $0.assigned == nil }.map { input.households[$0.household].household.referenceCode }
                 if !withoutFlat.isEmpty { print("No flat for: \(withoutFlat.joined(separator: ", ")) (see 'wohnlotse match why --household REF --listing ID')") }
                 let byHousehold = Dictionary(grouping: stored, by: \.householdReference)
