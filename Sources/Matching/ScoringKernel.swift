@@ -219,6 +219,8 @@ struct HouseholdThresholds: Sendable {
     let points: [Coordinate]
     let cacheRow: Column<Int32>
     let cachedPoints: [Int32]
+    /// The most anchors any household has.
+    let maxAnchors: Int
 
     /// A location shared by this many anchors is worth one commute score per listing of a block.
     static let sharedPointUses = 4
@@ -309,6 +311,7 @@ struct HouseholdThresholds: Sendable {
         self.urgency = Column(urgency)
         self.points = points
         self.cacheRow = Column(cacheRow)
+        maxAnchors = zip(anchorStart.dropFirst(), anchorStart).map { $0 - $1 }.max() ?? 0
         self.cachedPoints = cachedPoints
     }
 
@@ -526,6 +529,11 @@ struct ScoringKernel: Sendable {
         let trips: Column<Double>
         /// The block each cache row was filled for (−1: none yet).
         let filledFor: Column<Int>
+        /// For the household being scanned, per anchor: where its commute scores for the block's
+        /// slots start (indexed by slot), or nil when its location is computed per pair; and its days.
+        let anchorTrips: UnsafeMutablePointer<UnsafeMutablePointer<Double>?>
+        let anchorDays: UnsafeMutablePointer<Double>
+        let anchorPoints: UnsafeMutablePointer<Int>
 
         init(sink: Sink, kernel: ScoringKernel) {
             self.sink = sink
@@ -533,6 +541,16 @@ struct ScoringKernel: Sendable {
             feasible = Column(repeating: 0, count: kernel.households.active.count)
             trips = Column(repeating: 0, count: kernel.households.cachedPoints.count * kernel.blocks.capacity)
             filledFor = Column(repeating: -1, count: kernel.households.cachedPoints.count)
+            let most = max(1, kernel.households.maxAnchors)
+            anchorTrips = .allocate(capacity: most)
+            anchorDays = .allocate(capacity: most)
+            anchorPoints = .allocate(capacity: most)
+        }
+
+        deinit {
+            anchorTrips.deallocate()
+            anchorDays.deallocate()
+            anchorPoints.deallocate()
         }
 
         func fill(row: Int, block b: Int) {
@@ -620,7 +638,8 @@ struct ScoringKernel: Sendable {
                 let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
                 let appropriate = H.appropriateArea[a]
                 let preferred = H.preferred[a * places + block.place]
-                let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]
+                let anchorStart = H.anchorStart[a]
+                let anchors = H.anchorStart[a + 1] - anchorStart
                 let days = H.anchorDaysTotal[a]
                 var tripsReady = false
                 var feasible: Int32 = 0
@@ -630,22 +649,22 @@ struct ScoringKernel: Sendable {
                     else { continue }
                     feasible += 1
                     var commute = noAnchor
-                    if anchorStart < anchorEnd {
+                    if anchors > 0 {
                         if !tripsReady {
-                            for j in anchorStart..<anchorEnd {
-                                let row = Int(H.cacheRow[Int(H.anchorPoint[j])])
+                            for j in 0..<anchors {
+                                let point = Int(H.anchorPoint[anchorStart + j])
+                                let row = Int(H.cacheRow[point])
                                 if row >= 0 && filledFor[row] != b { fill(row: row, block: b) }
+                                anchorTrips[j] = row >= 0 ? trips.base + row * capacity - start : nil
+                                anchorDays[j] = H.anchorDays[anchorStart + j]
+                                anchorPoints[j] = point
                             }
                             tripsReady = true
                         }
                         var sum = 0.0
-                        for j in anchorStart..<anchorEnd {
-                            let point = Int(H.anchorPoint[j])
-                            let row = Int(H.cacheRow[point])
-                            let trip = row >= 0
-                                ? trips[row * capacity + (s - start)]
-                                : kernel.trip(point: point, slot: s)
-                            sum += H.anchorDays[j] * trip
+                        for j in 0..<anchors {
+                            let trip = anchorTrips[j]?[s] ?? kernel.trip(point: anchorPoints[j], slot: s)
+                            sum += anchorDays[j] * trip
                         }
                         commute = days > 0 ? sum / days : noAnchor
                     }
