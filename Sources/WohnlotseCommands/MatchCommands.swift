@@ -261,8 +261,10 @@ public enum MatchJob {
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         let requests = outcome.suggestions(input: input)
         let size = explanationBatch
+        // One thread explains while this one stores: on two cores both are busy, and the store, the
+        // longer of the two, never waits for a core.
         let batches = OrderedBatches(count: (requests.count + size - 1) / size) { i in
-            try Array(requests[(i * size)..<min(requests.count, (i + 1) * size)]).parallelMap { try $0.build(from: outcome) }
+            try requests[(i * size)..<min(requests.count, (i + 1) * size)].map { try $0.build(from: outcome) }
         }
         defer { batches.cancel() }
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
