@@ -178,10 +178,38 @@ struct CandidateAssignment {
                 let u = assignment.rowPotentials[Int(active[a])]
                 upperBound += max(0, gains[a], bounds[a] - u)
             }
+            assignment = completed(assignment, reservoirs: reservoirs)
         }
         return Result(
             assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs, proven: proven,
             upperBound: proven ? assignment.scaledTotal : upperBound)
+    }
+
+    /// When the optimum is not proven, households the table left without a flat may still have free
+    /// flats in their reservoir (the table only held a few pairs each): each takes its best free one,
+    /// in household order. The bound above still holds (it bounds every assignment); the total grows.
+    func completed(_ assignment: Assignment, reservoirs: [[Pair]]) -> Assignment {
+        let active = kernel.households.active
+        var columnForRow = assignment.columnForRow
+        var taken = [Bool](repeating: false, count: listingCount)
+        for column in columnForRow where column >= 0 { taken[Int(column)] = true }
+        var total = assignment.total
+        var scaledTotal = assignment.scaledTotal
+        for (a, hi) in active.enumerated() where columnForRow[Int(hi)] < 0 {
+            let urgency = kernel.households.urgency[a]
+            for c in reservoirs[a] where !taken[Int(c.listing)] {
+                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency)))
+                guard AssignmentSolver.scaledScore(weight) > 0 else { break }
+                columnForRow[Int(hi)] = c.listing
+                taken[Int(c.listing)] = true
+                total += weight
+                scaledTotal += AssignmentSolver.scaledScore(weight)
+                break
+            }
+        }
+        return Assignment(
+            columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: assignment.rowPotentials,
+            columnPrices: assignment.columnPrices)
     }
 
     /// The solver's table: the marked reservoir pairs of every household, weighted by priority.
