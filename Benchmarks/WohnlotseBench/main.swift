@@ -14,6 +14,6 @@ default:
           assignment     [--households 2000 --listings 20000 --density 0.10 --seed 1] [--no-large] [--clamped] [--runs N] [--scipy-runs N]
           import-parse   [--listings 100000] [--engine fast|xmlparser|both] [--keep]
           import-e2e     [--listings 100000] [--keep]
-          match          [--households 2000 --listings 20000 --seed 1]
+          match          [--households 2000 --listings 20000 --seed 1] [--cache DIR] [--repeat N]   (state scale: --households 50000 --listings 500000)
         """)
 }

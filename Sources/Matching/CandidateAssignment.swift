@@ -13,6 +13,12 @@ import HousingDomain
 /// which it is not are scanned again by the kernel for every pair down to just below `u`, and their
 /// reservoirs grow. When neither finds anything, `u + p ≥ w` holds for every feasible pair and LP
 /// duality proves the assignment optimal over all of them.
+///
+/// The work is bounded (`Effort`): on a large contested market (tens of thousands of households
+/// wanting the same flats) proving the optimum can take many expensive solves. When the bound is
+/// reached the assignment is the best over the pairs in the table, and the same duals, raised where a
+/// pair outside the table beats them, give an upper bound on the best total over all feasible pairs:
+/// the result says how far from the optimum it can be at most (`upperBound − total`; 0 when proven).
 struct CandidateAssignment {
     typealias Pair = (score: Double, listing: Int32)
 
@@ -22,6 +28,17 @@ struct CandidateAssignment {
     let listingCount: Int
     /// Per household (by position in `kernel.households.active`): feasible pairs in all.
     let feasible: [Int32]
+    let effort: Effort
+
+    /// How much work proving the optimum may take: solves from scratch (a table in which many rows
+    /// changed; the expensive kind on contested markets) and kernel rescans. Deterministic: counts,
+    /// not time.
+    struct Effort: Sendable {
+        var coldSolves: Int
+        var rescans: Int
+        static let standard = Effort(coldSolves: 4, rescans: 3)
+        static let unlimited = Effort(coldSolves: .max, rescans: .max)
+    }
 
     /// Pairs per household in the first solve.
     static let initialPairs = 32
@@ -43,6 +60,11 @@ struct CandidateAssignment {
         var solves: Int
         var rescans: Int
         var tablePairs: Int
+        /// Proven optimal over all feasible pairs.
+        var proven: Bool
+        /// An upper bound on the best total over all feasible pairs, in solver weight units (equal
+        /// to the assignment's total when proven).
+        var upperBound: Int64
     }
 
     /// Solves from the kernel's reservoirs (best first) and their bounds (−1: the reservoir holds every
@@ -58,37 +80,45 @@ struct CandidateAssignment {
         var changedRows: [Int] = []
         var needSolve = true
         var solves = 0
+        var coldSolves = 0
         var rescans = 0
         var tablePairs = 0
+        var proven = false
+        // Per household after the last pricing: how much its best reservoir pair outside the table
+        // beats u + p (0 if none does).
+        var gains = [Int64](repeating: 0, count: active.count)
         while true {
             if needSolve {
-                let table = try self.table(reservoirs, inTable)
-                tablePairs = table.edgeCount
                 // Warm from the previous solve when few rows changed; when many did, their old prices
                 // (from a smaller table) cost more to repair than a cold start.
                 let warm = solves > 0 && changedRows.count * Self.warmShare <= householdCount
+                if !warm && solves > 0 && coldSolves >= effort.coldSolves { break }
+                let table = try self.table(reservoirs, inTable)
+                tablePairs = table.edgeCount
                 assignment = warm ? AssignmentSolver.maximize(table, from: assignment, changedRows: changedRows) : AssignmentSolver.maximize(table)
                 solves += 1
+                coldSolves += warm ? 0 : 1
                 needSolve = false
             }
             // Pricing: reservoir pairs outside the table that beat u + p, the best few per household.
             let prices = assignment.columnPrices
             let potentials = assignment.rowPotentials
             let (current, marked) = (reservoirs, inTable)
-            let picks: [[Int]] = try (0..<active.count).map { $0 }.parallelMap { a in
+            let priced: [(picks: [Int], gain: Int64)] = try (0..<active.count).map { $0 }.parallelMap { a in
                 let u = potentials[Int(active[a])]
                 var better: [(gain: Int64, index: Int)] = []
                 for (i, c) in current[a].enumerated() where !marked[a][i] {
                     let gain = engine.weight(score: c.score, urgency: urgency[a]) - prices[Int(c.listing)] - u
                     if gain > 0 { better.append((gain, i)) }
                 }
-                guard !better.isEmpty else { return [] }
+                guard !better.isEmpty else { return ([], 0) }
                 let sorted = better.sorted { $0.gain != $1.gain ? $0.gain > $1.gain : $0.index < $1.index }
-                return sorted.prefix(Self.addedPairs).map(\.index)
+                return (sorted.prefix(Self.addedPairs).map(\.index), sorted[0].gain)
             }
+            gains = priced.map(\.gain)
             changedRows = []
-            for (a, indices) in picks.enumerated() where !indices.isEmpty {
-                for i in indices { inTable[a][i] = true }
+            for (a, p) in priced.enumerated() where !p.picks.isEmpty {
+                for i in p.picks { inTable[a][i] = true }
                 changedRows.append(Int(active[a]))
             }
             if !changedRows.isEmpty {
@@ -101,7 +131,11 @@ struct CandidateAssignment {
                 let u = potentials[Int(active[a])]
                 if u < bounds[a] { uncovered.append((a, max(0, u - Self.rescanMargin))) }
             }
-            guard !uncovered.isEmpty else { break }
+            guard !uncovered.isEmpty else {
+                proven = true
+                break
+            }
+            guard rescans < effort.rescans else { break }
             rescans += 1
             // At most `keep` pairs each, more than any of them holds (so a rescan that adds nothing has
             // found every pair above the minimum), doubling with every rescan.
@@ -132,9 +166,50 @@ struct CandidateAssignment {
             }
             // Nothing new: each rescan found all pairs above its minimum (fewer than `keep`) and the
             // reservoir held them already, so every pair outside weighs at most the household's u.
-            guard grew else { break }
+            guard grew else {
+                proven = true
+                break
+            }
         }
-        return Result(assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs)
+        // The duals, raised per household to cover every pair the table lacks, bound any assignment.
+        var upperBound = assignment.columnPrices.reduce(0, +) + assignment.rowPotentials.reduce(0, +)
+        if !proven {
+            for a in 0..<active.count {
+                let u = assignment.rowPotentials[Int(active[a])]
+                upperBound += max(0, gains[a], bounds[a] - u)
+            }
+            assignment = completed(assignment, reservoirs: reservoirs)
+        }
+        return Result(
+            assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs, proven: proven,
+            upperBound: proven ? assignment.scaledTotal : upperBound)
+    }
+
+    /// When the optimum is not proven, households the table left without a flat may still have free
+    /// flats in their reservoir (the table only held a few pairs each): each takes its best free one,
+    /// in household order. The bound above still holds (it bounds every assignment); the total grows.
+    func completed(_ assignment: Assignment, reservoirs: [[Pair]]) -> Assignment {
+        let active = kernel.households.active
+        var columnForRow = assignment.columnForRow
+        var taken = [Bool](repeating: false, count: listingCount)
+        for column in columnForRow where column >= 0 { taken[Int(column)] = true }
+        var total = assignment.total
+        var scaledTotal = assignment.scaledTotal
+        for (a, hi) in active.enumerated() where columnForRow[Int(hi)] < 0 {
+            let urgency = kernel.households.urgency[a]
+            for c in reservoirs[a] where !taken[Int(c.listing)] {
+                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency)))
+                guard AssignmentSolver.scaledScore(weight) > 0 else { break }
+                columnForRow[Int(hi)] = c.listing
+                taken[Int(c.listing)] = true
+                total += weight
+                scaledTotal += AssignmentSolver.scaledScore(weight)
+                break
+            }
+        }
+        return Assignment(
+            columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: assignment.rowPotentials,
+            columnPrices: assignment.columnPrices)
     }
 
     /// The solver's table: the marked reservoir pairs of every household, weighted by priority.

@@ -24,6 +24,8 @@ public struct MatchingEngine: Sendable {
     var assignmentCandidates = MatchingEngine.defaultAssignmentCandidates
     /// Listings per block of the scoring kernel (tests lower it to get many blocks from few listings).
     var blockCapacity = ListingBlocks.defaultCapacity
+    /// How much work proving the assignment optimal may take (tests lift or lower it).
+    var assignmentEffort = CandidateAssignment.Effort.standard
 
     public init(book: RuleBook, rules: MatchingRules? = nil, travel: (any TravelTimeEstimator)? = nil) {
         self.book = book
@@ -78,6 +80,11 @@ public struct MatchingEngine: Sendable {
         /// candidates were already proven enough).
         public var assignmentPairs: Int
         public var assignmentRounds: Int
+        /// Whether the assignment is proven optimal over all feasible pairs; when the work bound was
+        /// reached first, `assignmentGap` says by how much (in priority units, the assignment's
+        /// objective) it may at most fall short of the best possible total.
+        public var assignmentProven: Bool
+        public var assignmentGap: Double
         /// The run's plans, for building explanations of its results without repeating the work.
         let explainer: RunExplainer?
 

@@ -36,7 +36,8 @@ extension MatchingEngine {
             return weight(score: last.score, urgency: thresholds.urgency[a])
         }
         let solved = try CandidateAssignment(
-            engine: self, kernel: kernel, householdCount: households.count, listingCount: listings.count, feasible: counts.feasible
+            engine: self, kernel: kernel, householdCount: households.count, listingCount: listings.count, feasible: counts.feasible,
+            effort: assignmentEffort
         ).solve(reservoirs: reservoirs, bounds: bounds)
         let lists = solved.reservoirs
         let assignment = solved.assignment.columnForRow
@@ -71,7 +72,8 @@ extension MatchingEngine {
             results: results, pairsConsidered: thresholds.pairsInCostBands(blocks), pairsScored: counts.scored,
             feasiblePairs: counts.feasible.reduce(0) { $0 + Int($1) }, assignedCount: assignedCount, totalPriority: total,
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
-            assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves,
+            assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves, assignmentProven: solved.proven,
+            assignmentGap: Double(solved.upperBound - solved.assignment.scaledTotal) / AssignmentSolver.scoreScale,
             explainer: RunExplainer(engine: self, context: context, plans: plans, households: households, listings: listings, landlords: landlords))
     }
 

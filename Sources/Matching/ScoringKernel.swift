@@ -219,6 +219,8 @@ struct HouseholdThresholds: Sendable {
     let points: [Coordinate]
     let cacheRow: Column<Int32>
     let cachedPoints: [Int32]
+    /// The most anchors any household has.
+    let maxAnchors: Int
 
     /// A location shared by this many anchors is worth one commute score per listing of a block.
     static let sharedPointUses = 4
@@ -309,6 +311,7 @@ struct HouseholdThresholds: Sendable {
         self.urgency = Column(urgency)
         self.points = points
         self.cacheRow = Column(cacheRow)
+        maxAnchors = zip(anchorStart.dropFirst(), anchorStart).map { $0 - $1 }.max() ?? 0
         self.cachedPoints = cachedPoints
     }
 
@@ -456,9 +459,9 @@ struct ScoringKernel: Sendable {
     let straight: StraightLineEstimator?
     let preparedSlots: Column<StraightLineEstimator.Prepared?>
     let preparedPoints: [StraightLineEstimator.Prepared]
-    /// Per cached anchor location × block: the best commute score in the block, written by the first
-    /// scan (which fills every cached location for every block it visits), NaN before; used to bound
-    /// a household's scores in a block so that rescans skip blocks with nothing above their threshold.
+    /// Per cached anchor location × block: the best commute score in the block, NaN until a rescan
+    /// needs it (only the worker scanning the block writes it); bounds a household's scores in a block
+    /// so that rescans skip blocks with nothing above their threshold.
     let maxTrip: Column<Double>
 
     init(engine: MatchingEngine, blocks: ListingBlocks, households: HouseholdThresholds) {
@@ -470,33 +473,6 @@ struct ScoringKernel: Sendable {
         preparedSlots = Column((0..<blocks.count).map { s in straight.flatMap { e in blocks.coordinate[s].map(e.prepare) } })
         preparedPoints = straight.map { e in households.points.map(e.prepare) } ?? []
         maxTrip = Column(repeating: .nan, count: households.cachedPoints.count * blocks.blocks.count)
-    }
-
-    /// An upper bound on household `a`'s score for any listing of block `b` in its cost band, from the
-    /// block's best value of each component (each component grows with these, the weights are not
-    /// negative, and rounding keeps the order); `limit` is the household's limit in the block's region.
-    @inline(__always)
-    func bound(household a: Int, block b: Int, limit: Int64) -> Double {
-        let H = households
-        let block = blocks.blocks[b]
-        let rules = engine.rules
-        var commute = rules.commute.noAnchorScore
-        let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]
-        if anchorStart < anchorEnd {
-            var sum = 0.0
-            for j in anchorStart..<anchorEnd {
-                let row = Int(H.cacheRow[Int(H.anchorPoint[j])])
-                let best = row >= 0 ? maxTrip[row * blocks.blocks.count + b] : 1
-                sum += H.anchorDays[j] * (best.isNaN ? 1 : best)
-            }
-            let days = H.anchorDaysTotal[a]
-            commute = days > 0 ? sum / days : commute
-        }
-        let w = engine.normalisedWeights
-        let cost = engine.costValue(limit: limit, gross: blocks.gross[block.start], headroom: rules.fullScoreHeadroomPercent / 100)
-        let space = engine.spaceValue(area: block.maxArea, appropriate: H.appropriateArea[a])
-        let preferred = H.preferred[a * H.placeCount + block.place]
-        return commute * w[0] + cost * w[1] + space * w[2] + block.maxLandlord * w[3] + preferred * w[4] + block.maxMarket * w[5]
     }
 
     /// The commute score of anchor location `point` for the listing in `slot`: `MatchingEngine.tripValue`.
@@ -553,6 +529,11 @@ struct ScoringKernel: Sendable {
         let trips: Column<Double>
         /// The block each cache row was filled for (−1: none yet).
         let filledFor: Column<Int>
+        /// For the household being scanned, per anchor: where its commute scores for the block's
+        /// slots start (indexed by slot), or nil when its location is computed per pair; and its days.
+        let anchorTrips: UnsafeMutablePointer<UnsafeMutablePointer<Double>?>
+        let anchorDays: UnsafeMutablePointer<Double>
+        let anchorPoints: UnsafeMutablePointer<Int>
 
         init(sink: Sink, kernel: ScoringKernel) {
             self.sink = sink
@@ -560,6 +541,16 @@ struct ScoringKernel: Sendable {
             feasible = Column(repeating: 0, count: kernel.households.active.count)
             trips = Column(repeating: 0, count: kernel.households.cachedPoints.count * kernel.blocks.capacity)
             filledFor = Column(repeating: -1, count: kernel.households.cachedPoints.count)
+            let most = max(1, kernel.households.maxAnchors)
+            anchorTrips = .allocate(capacity: most)
+            anchorDays = .allocate(capacity: most)
+            anchorPoints = .allocate(capacity: most)
+        }
+
+        deinit {
+            anchorTrips.deallocate()
+            anchorDays.deallocate()
+            anchorPoints.deallocate()
         }
 
         func fill(row: Int, block b: Int) {
@@ -568,6 +559,46 @@ struct ScoringKernel: Sendable {
             let out = trips.base + row * kernel.blocks.capacity
             for s in block.start..<block.end { out[s - block.start] = kernel.trip(point: point, slot: s) }
             filledFor[row] = b
+        }
+
+        /// The best commute score of cached location `row` in block `b` (filled and kept on first use).
+        func maxTrip(row: Int, block b: Int) -> Double {
+            let index = row * kernel.blocks.blocks.count + b
+            let known = kernel.maxTrip[index]
+            guard known.isNaN else { return known }
+            if filledFor[row] != b { fill(row: row, block: b) }
+            var best = 0.0
+            let out = trips.base + row * kernel.blocks.capacity
+            for s in 0..<(kernel.blocks.blocks[b].end - kernel.blocks.blocks[b].start) { best = max(best, out[s]) }
+            kernel.maxTrip[index] = best
+            return best
+        }
+
+        /// An upper bound on household `a`'s score for any listing of block `b` in its cost band, from
+        /// the block's best value of each component (each component grows with these, the weights are
+        /// not negative, and rounding keeps the order); `limit` is the household's limit in the
+        /// block's region. Anchor locations without a cache row count as a full commute score.
+        func bound(household a: Int, block b: Int, limit: Int64) -> Double {
+            let H = kernel.households
+            let engine = kernel.engine
+            let block = kernel.blocks.blocks[b]
+            let rules = engine.rules
+            var commute = rules.commute.noAnchorScore
+            let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]
+            if anchorStart < anchorEnd {
+                var sum = 0.0
+                for j in anchorStart..<anchorEnd {
+                    let row = Int(H.cacheRow[Int(H.anchorPoint[j])])
+                    sum += H.anchorDays[j] * (row >= 0 ? maxTrip(row: row, block: b) : 1)
+                }
+                let days = H.anchorDaysTotal[a]
+                commute = days > 0 ? sum / days : commute
+            }
+            let w = engine.normalisedWeights
+            let cost = engine.costValue(limit: limit, gross: kernel.blocks.gross[block.start], headroom: rules.fullScoreHeadroomPercent / 100)
+            let space = engine.spaceValue(area: block.maxArea, appropriate: H.appropriateArea[a])
+            let preferred = H.preferred[a * H.placeCount + block.place]
+            return commute * w[0] + cost * w[1] + space * w[2] + block.maxLandlord * w[3] + preferred * w[4] + block.maxMarket * w[5]
         }
 
         func scan(block b: Int, subset: Column<Int32>) {
@@ -588,16 +619,6 @@ struct ScoringKernel: Sendable {
             let landlord = L.landlord.base, market = L.market.base, listing = L.listing.base
             let firstGross = gross[start]
             var scored = 0
-            let cached = H.cachedPoints.count
-            if cached > 0 && kernel.maxTrip[b].isNaN {
-                // First visit of this block: every cached location's commute scores and their best.
-                for row in 0..<cached {
-                    fill(row: row, block: b)
-                    var best = 0.0
-                    for s in 0..<(block.end - start) { best = max(best, trips[row * capacity + s]) }
-                    kernel.maxTrip[row * L.blocks.count + b] = best
-                }
-            }
             for position in 0..<subset.count {
                 let a = Int(subset[position])
                 guard H.allowed[a * places + block.place], block.maxRooms >= H.minRooms[a], block.maxArea >= H.minArea[a] else { continue }
@@ -611,13 +632,14 @@ struct ScoringKernel: Sendable {
                 }
                 let end = lo
                 let limit = H.limit[a * regions + block.region]
-                if Sink.skipsBlocks && sink.ignores(a, below: kernel.bound(household: a, block: b, limit: limit)) { continue }
+                if Sink.skipsBlocks && sink.ignores(a, below: self.bound(household: a, block: b, limit: limit)) { continue }
                 scored += end - start
                 let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
                 let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
                 let appropriate = H.appropriateArea[a]
                 let preferred = H.preferred[a * places + block.place]
-                let anchorStart = H.anchorStart[a], anchorEnd = H.anchorStart[a + 1]
+                let anchorStart = H.anchorStart[a]
+                let anchors = H.anchorStart[a + 1] - anchorStart
                 let days = H.anchorDaysTotal[a]
                 var tripsReady = false
                 var feasible: Int32 = 0
@@ -627,22 +649,22 @@ struct ScoringKernel: Sendable {
                     else { continue }
                     feasible += 1
                     var commute = noAnchor
-                    if anchorStart < anchorEnd {
+                    if anchors > 0 {
                         if !tripsReady {
-                            for j in anchorStart..<anchorEnd {
-                                let row = Int(H.cacheRow[Int(H.anchorPoint[j])])
+                            for j in 0..<anchors {
+                                let point = Int(H.anchorPoint[anchorStart + j])
+                                let row = Int(H.cacheRow[point])
                                 if row >= 0 && filledFor[row] != b { fill(row: row, block: b) }
+                                anchorTrips[j] = row >= 0 ? trips.base + row * capacity - start : nil
+                                anchorDays[j] = H.anchorDays[anchorStart + j]
+                                anchorPoints[j] = point
                             }
                             tripsReady = true
                         }
                         var sum = 0.0
-                        for j in anchorStart..<anchorEnd {
-                            let point = Int(H.anchorPoint[j])
-                            let row = Int(H.cacheRow[point])
-                            let trip = row >= 0
-                                ? trips[row * capacity + (s - start)]
-                                : kernel.trip(point: point, slot: s)
-                            sum += H.anchorDays[j] * trip
+                        for j in 0..<anchors {
+                            let trip = anchorTrips[j]?[s] ?? kernel.trip(point: anchorPoints[j], slot: s)
+                            sum += anchorDays[j] * trip
                         }
                         commute = days > 0 ? sum / days : noAnchor
                     }

@@ -38,6 +38,10 @@ struct MatchCommand: ParsableCommand {
             let stored = try db.suggestions(runID: run.id, by: actor)
             try global.emit(run) {
                 print("Run \(run.id) on \(date.iso): \(run.households) households × \(run.listings) listings, \(run.pairsConsidered) pairs in their cost bands, \(run.feasiblePairs) feasible; \(run.suggestions) suggestions, \(run.assigned) flats assigned (\(run.milliseconds) ms).")
+                if !outcome.assignmentProven {
+                    print(String(format: "The assignment was not proven optimal within the work bound: its total priority %.4f is at most %.4f below the best possible.",
+                        outcome.totalPriority, outcome.assignmentGap))
+                }
                 let withoutFlat = outcome.results.filter { $0.assigned == nil }.map { input.households[$0.household].household.referenceCode }
                 if !withoutFlat.isEmpty { print("No flat for: \(withoutFlat.joined(separator: ", ")) (see 'wohnlotse match why --household REF --listing ID')") }
                 let byHousehold = Dictionary(grouping: stored, by: \.householdReference)
@@ -257,8 +261,10 @@ public enum MatchJob {
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         let requests = outcome.suggestions(input: input)
         let size = explanationBatch
+        // One thread explains while this one stores: on two cores both are busy, and the store, the
+        // longer of the two, never waits for a core.
         let batches = OrderedBatches(count: (requests.count + size - 1) / size) { i in
-            try Array(requests[(i * size)..<min(requests.count, (i + 1) * size)]).parallelMap { try $0.build(from: outcome) }
+            try requests[(i * size)..<min(requests.count, (i + 1) * size)].map { try $0.build(from: outcome) }
         }
         defer { batches.cancel() }
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
