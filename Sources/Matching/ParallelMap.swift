@@ -40,7 +40,10 @@ public final class OrderedBatches<T: Sendable>: @unchecked Sendable {
         self.count = count
         results = Array(repeating: nil, count: count)
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-        room = DispatchSemaphore(value: Swift.max(1, ahead))
+        // Start at 0 and signal the room in: libdispatch traps when a semaphore is freed below the
+        // value it was created with, which is where the room stands after an early stop.
+        room = DispatchSemaphore(value: 0)
+        for _ in 0..<Swift.max(1, ahead) { room.signal() }
         DispatchQueue.global().async { [self] in
             for i in 0..<count {
                 room.wait()
