@@ -21,3 +21,4 @@ bench:
 	swift run -c release WohnlotseBench assignment
 	swift run -c release WohnlotseBench import-parse
 	swift run -c release WohnlotseBench import-e2e
+	swift run -c release WohnlotseBench match

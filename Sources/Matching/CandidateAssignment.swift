@@ -186,31 +186,59 @@ struct CandidateAssignment {
     }
 
     /// When the optimum is not proven, households the table left without a flat may still have free
-    /// flats in their reservoir (the table only held a few pairs each): each takes its best free one,
-    /// in household order. The bound above still holds (it bounds every assignment); the total grows.
+    /// flats (the table held only a few pairs each, all taken): each takes its best free one, in
+    /// household order - from its reservoir, or else from a kernel pass over the households still
+    /// without one that keeps their best untaken flats. The bound above still holds (it bounds every
+    /// assignment); only the total grows.
     func completed(_ assignment: Assignment, reservoirs: [[Pair]]) -> Assignment {
         let active = kernel.households.active
+        let urgency = kernel.households.urgency
         var columnForRow = assignment.columnForRow
         var taken = [Bool](repeating: false, count: listingCount)
         for column in columnForRow where column >= 0 { taken[Int(column)] = true }
         var total = assignment.total
         var scaledTotal = assignment.scaledTotal
-        for (a, hi) in active.enumerated() where columnForRow[Int(hi)] < 0 {
-            let urgency = kernel.households.urgency[a]
-            for c in reservoirs[a] where !taken[Int(c.listing)] {
-                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency)))
-                guard AssignmentSolver.scaledScore(weight) > 0 else { break }
-                columnForRow[Int(hi)] = c.listing
+        /// Gives household `a` the best untaken flat of `pairs` (best first), if any weighs anything.
+        func place(_ a: Int, _ pairs: [Pair]) {
+            for c in pairs where !taken[Int(c.listing)] {
+                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency[a])))
+                guard AssignmentSolver.scaledScore(weight) > 0 else { return }
+                columnForRow[Int(active[a])] = c.listing
                 taken[Int(c.listing)] = true
                 total += weight
                 scaledTotal += AssignmentSolver.scaledScore(weight)
-                break
+                return
             }
+        }
+        for a in 0..<active.count where columnForRow[Int(active[a])] < 0 { place(a, reservoirs[a]) }
+        // Still without: their best flats nobody has, found by the kernel (a few rounds, as households
+        // earlier in the order may take the same ones).
+        for _ in 0..<Self.completionRounds {
+            let open = (0..<active.count).filter { columnForRow[Int(active[$0])] < 0 && feasible[$0] > 0 }
+            guard !open.isEmpty else { break }
+            var slot = [Int32](repeating: -1, count: active.count)
+            for (i, a) in open.enumerated() { slot[a] = Int32(i) }
+            let free = Column(taken)
+            let slots = Column(slot)
+            let collectors = (0..<ScoringKernel.workerCount).map { _ in
+                FreeCollector(slot: slots, taken: free, lists: TopLists(k: Self.addedPairs, households: open.count))
+            }
+            _ = kernel.scan(subset: open.map(Int32.init), sinks: collectors)
+            var placed = 0
+            for (i, a) in open.enumerated() {
+                let before = columnForRow[Int(active[a])]
+                place(a, MatchingEngine.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: Self.addedPairs))
+                if columnForRow[Int(active[a])] != before { placed += 1 }
+            }
+            guard placed > 0 else { break }
         }
         return Assignment(
             columnForRow: columnForRow, total: total, scaledTotal: scaledTotal, rowPotentials: assignment.rowPotentials,
             columnPrices: assignment.columnPrices)
     }
+
+    /// Kernel passes that look for free flats for households left without one.
+    static let completionRounds = 3
 
     /// The solver's table: the marked reservoir pairs of every household, weighted by priority.
     func table(_ reservoirs: [[Pair]], _ inTable: [[Bool]]) throws -> SparseScores {

@@ -447,6 +447,26 @@ final class ThresholdCollector: CandidateSink, @unchecked Sendable {
     }
 }
 
+/// The best pairs of some households among flats nobody has been given (completing an assignment).
+final class FreeCollector: CandidateSink, @unchecked Sendable {
+    /// Slot in `lists` of each household (by position in `active`), −1 for the others.
+    let slot: Column<Int32>
+    let taken: Column<Bool>
+    let lists: TopLists
+
+    init(slot: Column<Int32>, taken: Column<Bool>, lists: TopLists) {
+        self.slot = slot
+        self.taken = taken
+        self.lists = lists
+    }
+
+    func offer(_ a: Int, _ score: Double, _ listing: Int32) {
+        let i = Int(slot[a])
+        guard i >= 0, !taken[Int(listing)] else { return }
+        lists.offer(i, score, listing)
+    }
+}
+
 /// The scoring kernel: for every block (workers take blocks in turn, one per core) and every
 /// household that may live in it, the pairs of the household's cost band are checked against the
 /// remaining hard filters and the feasible ones scored and offered to the worker's sink.

@@ -208,6 +208,12 @@ struct RandomMarket {
         }
         let best = try optimum(table.enumerated().map { market.households[$0.offset].members.isEmpty ? [] : $0.element }, listings: market.listings.count)
         #expect(!outcome.assignmentProven, "one cold solve of one candidate each should not prove it here")
+        // Nobody is left without a flat while one they could take is free.
+        let taken = Set(outcome.results.compactMap(\.assigned))
+        for result in outcome.results where result.assigned == nil && result.skippedBecause == nil {
+            let free = table[result.household].filter { $0.explanation.passed && !taken.contains($0.listing) && $0.explanation.priority > 0 }
+            #expect(free.isEmpty, "household \(result.household) has free feasible flats \(free.map(\.listing))")
+        }
         #expect(outcome.assignmentGap >= 0)
         #expect(Double(best - achieved) / AssignmentSolver.scoreScale <= outcome.assignmentGap + 1e-9)
     }
