@@ -28,8 +28,11 @@ public enum Permission: Sendable, Hashable {
     case assignCoach
     /// Add or change users.
     case manageUsers
-    /// Read or change listings, landlords and their contacts.
+    /// Read listings (everyone who decides on flats, the job centre included).
     case listings
+    /// Landlords and the coaches' contact log with them, and adding or changing listings by hand:
+    /// the coaches' working material, not the job centre's.
+    case housingMarket
     /// Run renting courses and record attendance.
     case courses
     /// Read and verify the audit log.
@@ -76,7 +79,7 @@ public enum AccessPolicy {
         switch (actor.role, permission) {
         case (.admin, _): return true
         case (.coach, .household), (.coach, .costDecision), (.coach, .exportHousehold): return isCaseCoach
-        case (.coach, .createHousehold), (.coach, .listings), (.coach, .courses): return true
+        case (.coach, .createHousehold), (.coach, .listings), (.coach, .housingMarket), (.coach, .courses): return true
         case (.jobcentre, .listings): return true
         case (.jobcentre, .costDecision): return access?.inReview ?? false
         default: return false
@@ -93,7 +96,7 @@ public enum AccessPolicy {
     static func needs(_ permission: Permission) -> String {
         switch permission {
         case .household, .exportHousehold: return "the household's coach (or a coach it is shared with) or an admin"
-        case .createHousehold, .courses: return "a coach or an admin"
+        case .createHousehold, .courses, .housingMarket: return "a coach or an admin"
         case .listings: return "a coach, job-centre user or admin"
         case .costDecision:
             return "the household's coach, an admin, or a job-centre user while a suggestion for the household is in review"

@@ -43,8 +43,7 @@ extension AppDatabase {
         var landlord = landlord
         try validating { try landlord.validate() }
         return try write { db in
-            try require(actor, .listings, action: "add landlords")
-            try requireNotJobcentre(actor, action: "add landlords")
+            try require(actor, .housingMarket, action: "add landlords")
             if landlord.openness != .unknown {
                 landlord.opennessRecordedBy = actor.name
             }
@@ -56,8 +55,7 @@ extension AppDatabase {
 
     public func updateLandlord(_ id: Landlord.ID, today: CalendarDate, by actor: Actor, change: (inout Landlord) -> Void) throws -> Landlord {
         try write { db in
-            try require(actor, .listings, action: "edit landlords")
-            try requireNotJobcentre(actor, action: "edit landlords")
+            try require(actor, .housingMarket, action: "edit landlords")
             guard var landlord = try Landlord.fetchOne(db, key: id.rawValue) else { throw notFoundLandlord(id) }
             let old = landlord
             change(&landlord)
@@ -76,10 +74,7 @@ extension AppDatabase {
 
     public func landlords(by actor: Actor) throws -> [Landlord] {
         try read { db in
-            try require(actor, .listings, action: "see landlords")
-            // Landlords and the contact log are the coaches' working notes; the job centre decides on
-            // a flat's costs and sees the listing, not who said what to whom.
-            try requireNotJobcentre(actor, action: "see landlords")
+            try require(actor, .housingMarket, action: "see landlords")
             return try Landlord.order(Column("name").collating(.localizedCaseInsensitiveCompare)).fetchAll(db)
         }
     }
@@ -87,8 +82,7 @@ extension AppDatabase {
     /// A landlord with the contact log; audited, since the log holds what coaches wrote about people.
     public func landlordDetail(_ id: Landlord.ID, by actor: Actor) throws -> LandlordDetail {
         try write { db in
-            try require(actor, .listings, action: "see landlords")
-            try requireNotJobcentre(actor, action: "see landlords and their contact log")
+            try require(actor, .housingMarket, action: "see landlords and their contact log")
             guard let landlord = try Landlord.fetchOne(db, key: id.rawValue) else { throw notFoundLandlord(id) }
             try Audit.record(db, actor: actor, action: "read", entity: "landlord", entityID: id.rawValue)
             return LandlordDetail(
@@ -101,8 +95,7 @@ extension AppDatabase {
     public func addLandlordContact(_ contact: LandlordContact, by actor: Actor) throws -> LandlordContact {
         var contact = contact
         return try write { db in
-            try require(actor, .listings, action: "log landlord contacts")
-            try requireNotJobcentre(actor, action: "log landlord contacts")
+            try require(actor, .housingMarket, action: "log landlord contacts")
             guard try Landlord.fetchOne(db, key: contact.landlordID.rawValue) != nil else { throw notFoundLandlord(contact.landlordID) }
             contact.coachID = actor.userID
             if contact.outcome.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -121,20 +114,13 @@ extension AppDatabase {
         .notFound(entity: "landlord", key: id.description, hint: "'wohnlotse landlord list' shows landlords with their ids")
     }
 
-    func requireNotJobcentre(_ actor: Actor, action: String) throws {
-        if actor.role == .jobcentre {
-            throw StoreError.forbidden(action: action, needs: "a coach or an admin", actor: actor.name, role: actor.role)
-        }
-    }
-
     // MARK: Listings
 
     /// Adds a flat a coach heard of; it gets source `manual` and the next `M-n` id unless given one.
     public func createListing(_ listing: Listing, by actor: Actor) throws -> Listing {
         var listing = listing
         return try write { db in
-            try require(actor, .listings, action: "add listings")
-            try requireNotJobcentre(actor, action: "add listings")
+            try require(actor, .housingMarket, action: "add listings")
             if listing.externalID.isEmpty {
                 let count = try Listing.filter(Column("source") == listing.source).fetchCount(db)
                 var n = count + 1
@@ -157,8 +143,7 @@ extension AppDatabase {
 
     public func updateListing(_ id: Listing.ID, by actor: Actor, change: (inout Listing) -> Void) throws -> Listing {
         try write { db in
-            try require(actor, .listings, action: "edit listings")
-            try requireNotJobcentre(actor, action: "edit listings")
+            try require(actor, .housingMarket, action: "edit listings")
             guard var listing = try Listing.fetchOne(db, key: id.rawValue) else { throw notFoundListing(id) }
             let old = listing
             change(&listing)

@@ -117,7 +117,7 @@ extension WebApp {
     {
         let actor = try actor(request, context)
         // The whole page is closed to the job centre (403, like the list), not one landlord hidden (404).
-        if actor.role == .jobcentre { throw WebError.forbidden }
+        guard AccessPolicy.allows(actor, .housingMarket) else { throw WebError.forbidden }
         let id = Landlord.ID(try id(context))
         let database = self.database
         let (detail, names) = try await hidingForeign { (try database.landlordDetail(id, by: actor), try database.userNames()) }
