@@ -78,9 +78,7 @@ extension AppDatabase {
     /// The id of an active coach, for putting a case in someone's charge or sharing it: a job-centre
     /// user or admin in charge of a case would break the role rules, an inactive one would orphan it.
     func activeCoachID(named name: String, _ db: Database) throws -> User.ID {
-        guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
-            throw StoreError.notFound(entity: "user", key: name, hint: "list users with 'wohnlotse user list'")
-        }
+        let (user, id) = try user(named: name, db)
         guard user.role == .coach else {
             throw StoreError.refused("'\(name)' is a \(user.role.rawValue) user; cases are assigned to and shared with coaches only")
         }
@@ -91,10 +89,15 @@ extension AppDatabase {
     }
 
     func userID(named name: String, _ db: Database) throws -> User.ID {
+        try user(named: name, db).1
+    }
+
+    /// A user by login name with its id, or the not-found error that says where to look.
+    private func user(named name: String, _ db: Database) throws -> (User, User.ID) {
         guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
             throw StoreError.notFound(entity: "user", key: name, hint: "list users with 'wohnlotse user list'")
         }
-        return id
+        return (user, id)
     }
 
     /// Login names by user id, for rendering.
