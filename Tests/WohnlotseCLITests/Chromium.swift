@@ -170,8 +170,6 @@ final class Chromium {
         _ = try call("Emulation.clearDeviceMetricsOverride")
     }
 
-    /// Chooses the option with `value` in the select matched by the selector.
-    func select(_ selector: String, value: String) throws { try fill(selector, with: value) }
 
     /// Clicks the element (usually a submit button) and waits for the page it leads to.
     func clickAndWait(_ selector: String) throws {
@@ -209,9 +207,8 @@ final class Chromium {
         (try evaluate("document.documentElement.scrollWidth") as? Int) ?? 0
     }
 
-    /// A PNG of the whole page laid out at `width` CSS pixels (a phone when narrow).
+    /// A PNG of the whole page as laid out by the last `setViewport(width:)`, `width` pixels wide.
     func screenshot(width: Int) throws -> Data {
-        try setViewport(width: width)
         let height = max((try evaluate("document.documentElement.scrollHeight") as? Double) ?? 0, 300)
         let shot = try call("Page.captureScreenshot", [
             "format": "png", "captureBeyondViewport": true,
