@@ -9,7 +9,8 @@ public struct MatchingInput: Sendable {
     public var landlordOpenness: [Landlord.ID: Landlord.Openness]
 }
 
-/// One suggestion to store: the engine's result with its explanation as JSON.
+/// One suggestion to store: the engine's result with its explanation: the pair's facts as JSON,
+/// which the run's explanation terms turn into texts (or, without terms, the whole explanation).
 public struct NewSuggestion: Sendable {
     public var householdID: Household.ID
     public var listingID: Listing.ID
@@ -20,10 +21,10 @@ public struct NewSuggestion: Sendable {
     public var costVerdict: String?
     public var grossColdRent: Money
     public var limit: Money?
-    public var explanationJSON: String
+    public var explanation: String
 
     public init(householdID: Household.ID, listingID: Listing.ID, rank: Int, score: Double, priority: Double, assigned: Bool,
-                costVerdict: String?, grossColdRent: Money, limit: Money?, explanationJSON: String) {
+                costVerdict: String?, grossColdRent: Money, limit: Money?, explanation: String) {
         self.householdID = householdID
         self.listingID = listingID
         self.rank = rank
@@ -33,7 +34,7 @@ public struct NewSuggestion: Sendable {
         self.costVerdict = costVerdict
         self.grossColdRent = grossColdRent
         self.limit = limit
-        self.explanationJSON = explanationJSON
+        self.explanation = explanation
     }
 }
 
@@ -70,7 +71,10 @@ public struct SuggestionRecord: Codable, Sendable {
     public var costVerdict: String?
     public var grossColdRent: Money
     public var limit: Money?
-    public var explanationJSON: String
+    /// The stored explanation: with `explanationTerms` (its run's), the pair's facts; without, the
+    /// whole explanation (runs stored before facts were kept).
+    public var explanation: String
+    public var explanationTerms: String?
     public var events: [SuggestionEvent]
 }
 
@@ -156,25 +160,29 @@ extension AppDatabase {
     /// suggested again.
     public func saveMatchRun(
         date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
-        feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], by actor: Actor
+        feasiblePairs: Int, milliseconds: Int, suggestions: [NewSuggestion], explanationTerms: String?, by actor: Actor
     ) throws -> MatchRunRecord {
         var pending: [NewSuggestion]? = suggestions
         return try saveMatchRun(
             date: date, startedAt: startedAt, parameters: parameters, households: households, listings: listings,
             pairsConsidered: pairsConsidered, feasiblePairs: feasiblePairs, milliseconds: milliseconds,
-            householdIDs: Set(suggestions.map(\.householdID)), next: { defer { pending = nil }; return pending }, by: actor)
+            householdIDs: Set(suggestions.map(\.householdID)), next: { defer { pending = nil }; return pending },
+            explanationTerms: { explanationTerms }, by: actor)
     }
 
     /// `saveMatchRun` for suggestions that are still being made while the first are stored: `next`
     /// hands them over batch by batch, in order, and nil at the end; `householdIDs` are the households
-    /// the run matched (whose untouched suggestions a coach's run withdraws).
+    /// the run matched (whose untouched suggestions a coach's run withdraws); `explanationTerms`,
+    /// asked for after the last batch, what the run's explanations share (nil: the suggestions hold
+    /// whole explanations).
     ///
     /// Set-based: the withdrawals and the `suggested` events are one statement each, and the
     /// suggestions go in as multi-row inserts, so a run of tens of thousands of suggestions costs a
     /// few hundred statements, not two per suggestion.
     public func saveMatchRun(
         date: CalendarDate, startedAt: String, parameters: String, households: Int, listings: Int, pairsConsidered: Int,
-        feasiblePairs: Int, milliseconds: Int, householdIDs: Set<Household.ID>, next: () throws -> [NewSuggestion]?, by actor: Actor
+        feasiblePairs: Int, milliseconds: Int, householdIDs: Set<Household.ID>, next: () throws -> [NewSuggestion]?,
+        explanationTerms: () throws -> String?, by actor: Actor
     ) throws -> MatchRunRecord {
         try write { db in
             try require(actor, .createHousehold, action: "run matching")
@@ -216,8 +224,8 @@ extension AppDatabase {
                 assigned += kept.reduce(0) { $0 + ($1.assigned ? 1 : 0) }
             }
             try db.execute(
-                sql: "UPDATE matchRun SET finishedAt = ?, suggestions = ?, assigned = ? WHERE id = ?",
-                arguments: [Date().formatted(.iso8601), stored, assigned, runID])
+                sql: "UPDATE matchRun SET finishedAt = ?, suggestions = ?, assigned = ?, explanationTerms = ? WHERE id = ?",
+                arguments: [Date().formatted(.iso8601), stored, assigned, try explanationTerms(), runID])
             try db.execute(
                 sql: """
                     INSERT INTO suggestionEvent (suggestionId, fromState, toState, date, actor)
@@ -250,7 +258,7 @@ extension AppDatabase {
                 values.append(contentsOf: [
                     runID.databaseValue, s.householdID.rawValue.databaseValue, s.listingID.rawValue.databaseValue, s.rank.databaseValue,
                     s.score.databaseValue, s.priority.databaseValue, s.assigned.databaseValue, day.databaseValue, s.costVerdict.databaseValue,
-                    s.grossColdRent.cents.databaseValue, s.limit?.cents.databaseValue ?? .null, s.explanationJSON.databaseValue,
+                    s.grossColdRent.cents.databaseValue, s.limit?.cents.databaseValue ?? .null, s.explanation.databaseValue,
                 ])
             }
             let insert = end - start == batch ? full : try statement(rows: end - start)
@@ -279,7 +287,8 @@ extension AppDatabase {
 
     private func suggestionRecords(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [SuggestionRecord] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT s.*, h.referenceCode FROM suggestion s JOIN household h ON h.id = s.householdId
+            SELECT s.*, h.referenceCode, r.explanationTerms FROM suggestion s JOIN household h ON h.id = s.householdId
+            JOIN matchRun r ON r.id = s.matchRunId
             WHERE \(clause) ORDER BY s.id
             """, arguments: arguments)
         return try rows.map { row in
@@ -295,7 +304,8 @@ extension AppDatabase {
                 listingID: row["listingId"], rank: row["rank"], score: row["score"], priority: row["priority"], assigned: row["assigned"],
                 state: SuggestionState(rawValue: row["state"]) ?? .withdrawn, stateDate: row["stateDate"] ?? CalendarDate(dayNumber: 0),
                 costVerdict: row["costVerdict"], grossColdRent: Money(cents: row["grossColdRentCents"]),
-                limit: (row["limitCents"] as Int64?).map(Money.init(cents:)), explanationJSON: row["explanation"], events: events)
+                limit: (row["limitCents"] as Int64?).map(Money.init(cents:)), explanation: row["explanation"],
+                explanationTerms: row["explanationTerms"], events: events)
         }
     }
 

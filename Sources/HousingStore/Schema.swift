@@ -362,6 +362,14 @@ enum Schema {
             try db.create(index: "loginFailure_on_nameKey", on: "loginFailure", columns: ["nameKey", "at"])
             try db.create(index: "loginFailure_on_addressKey", on: "loginFailure", columns: ["addressKey", "at"])
         }
+        migrator.registerMigration("v6-explanation-facts") { db in
+            // What a run's explanations share (rules, cost table, repeated texts), stored once; its
+            // suggestions then keep only their own figures. NULL for runs stored before, whose
+            // suggestions hold the whole explanation.
+            try db.alter(table: "matchRun") { t in
+                t.add(column: "explanationTerms", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,26 +1,26 @@
 import HousingDomain
 import RuleBook
 
-extension MatchExplanation {
-    /// The explanation as stored with a suggestion: byte for byte what `JSONEncoder` with
-    /// `.sortedKeys` writes (keys in byte order, absent optionals left out, `/` escaped, numbers in
-    /// Swift's shortest round-trip form without a trailing `.0`), written directly, which is many
-    /// times faster; `ExplanationJSONTests` compares the two on random and fully populated explanations.
+extension ExplanationFacts {
+    /// The facts as stored with a suggestion: byte for byte what `JSONEncoder` with `.sortedKeys`
+    /// writes (keys in byte order, absent optionals left out, `/` escaped, numbers in Swift's
+    /// shortest round-trip form without a trailing `.0`), written directly, which is many times
+    /// faster; `ExplanationJSONTests` compares the two on random and fully populated facts.
     ///
     /// - Throws: `EncodingError.invalidValue` for a number that is not finite, as `JSONEncoder` does.
     public func jsonText() throws -> String {
         var out = JSONText()
-        try out.explanation(self)
+        try out.facts(self)
         return out.text
     }
 }
 
-/// A JSON writer for the explanation types: each object lists its keys in sorted order.
+/// A JSON writer for the stored explanation types: each object lists its keys in sorted order.
 struct JSONText {
     private var bytes: [UInt8] = []
     private static let hex = Array("0123456789abcdef".utf8)
 
-    init() { bytes.reserveCapacity(4096) }
+    init() { bytes.reserveCapacity(1024) }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -99,17 +99,19 @@ struct JSONText {
     mutating func number(_ k: StaticString, _ value: Int?) {
         guard let value else { return }
         key(k)
-        bytes.append(contentsOf: String(value).utf8)
+        number(value)
     }
 
-    mutating func bool(_ k: StaticString, _ value: Bool) {
+    mutating func number(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    mutating func bool(_ k: StaticString, _ value: Bool?) {
+        guard let value else { return }
         key(k)
         value ? raw("true") : raw("false")
     }
 
     mutating func money(_ k: StaticString, _ value: Money?) { string(k, value?.decimalString) }
 
-    mutating func date(_ k: StaticString, _ value: CalendarDate) { string(k, value.iso) }
 
     /// `{…}`, its keys written by `fields`; at top level when `k` is nil.
     mutating func object(_ k: StaticString?, _ fields: (inout JSONText) throws -> Void) rethrows {
@@ -129,56 +131,71 @@ struct JSONText {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    // MARK: The explanation types
+    // MARK: The stored explanation types
 
-    mutating func explanation(_ e: MatchExplanation) throws {
+    mutating func facts(_ f: ExplanationFacts) throws {
         try object(nil) { o in
-            o.array("checks", e.checks) { o, c in
-                o.object(nil) { o in
-                    o.string("detail", c.detail)
-                    o.string("id", c.id)
-                    o.bool("passed", c.passed)
-                }
+            o.number("ageDays", f.ageDays)
+            o.bool("anchorsLocated", f.anchorsLocated)
+            o.bool("anchorsRecorded", f.anchorsRecorded)
+            try o.number("appropriateArea", f.appropriateArea)
+            try o.number("area", f.area)
+            o.string("availableFrom", f.availableFrom?.iso)
+            o.string("availableFromText", f.availableFromText)
+            if let cost = f.cost { try o.cost(cost) }
+            o.string("deadline", f.deadline?.iso)
+            o.number("duplicateOf", f.duplicateOf.map { Int($0.rawValue) })
+            o.bool("excluded", f.excluded)
+            o.number("floor", f.floor)
+            o.number("gross", Int(f.gross))
+            o.bool("hasPreferences", f.hasPreferences)
+            o.bool("inCounty", f.inCounty)
+            o.string("landlord", f.landlord)
+            o.bool("lift", f.lift)
+            o.number("limit", f.limit.map { Int($0) })
+            o.number("members", f.members)
+            try o.number("minArea", f.minArea)
+            try o.number("minRooms", f.minRooms)
+            o.string("municipality", f.municipality?.rawValue)
+            o.object("needs") { o in
+                let n = f.needs
+                o.bool("groundFloorOrLift", n.groundFloorOrLift)
+                o.number("maxFloor", n.maxFloor)
+                o.bool("pets", n.pets)
+                o.bool("stepFree", n.stepFree)
+                o.bool("wbsHeld", n.wbsHeld)
+                o.number("wbsRooms", n.wbsRooms)
             }
-            try o.array("components", e.components) { o, c in
-                try o.object(nil) { o in
-                    try o.number("contribution", c.contribution)
-                    o.string("detail", c.detail)
-                    o.string("id", c.id)
-                    try o.number("value", c.value)
-                    try o.number("weight", c.weight)
-                }
-            }
-            if let cost = e.cost { try o.judgement(cost) }
-            o.date("date", e.date)
-            o.bool("overLimitWithinTolerance", e.overLimitWithinTolerance)
-            try o.number("priority", e.priority)
-            o.string("rulesVersion", e.rulesVersion)
-            try o.number("score", e.score)
-            try o.array("trips", e.trips) { o, t in
+            o.number("passed", f.passed)
+            o.bool("permitted", f.permitted)
+            o.bool("petsAllowed", f.petsAllowed)
+            o.string("residence", f.residence)
+            try o.number("rooms", f.rooms)
+            o.string("status", f.status.rawValue)
+            o.bool("stepFree", f.stepFree)
+            try o.array("trips", f.trips) { o, t in
                 try o.object(nil) { o in
                     o.string("anchor", t.anchor)
-                    o.number("daysPerWeek", t.daysPerWeek)
-                    try o.object("estimate") { o in
-                        try o.number("distanceKilometres", t.estimate.distanceKilometres)
-                        o.bool("estimated", t.estimate.estimated)
-                        o.string("method", t.estimate.method)
-                        try o.number("minutes", t.estimate.minutes)
-                        o.string("mode", t.estimate.mode.rawValue)
-                    }
+                    o.number("days", t.days)
+                    o.bool("estimated", t.estimated)
+                    try o.number("kilometres", t.kilometres)
                     o.string("kind", t.kind.rawValue)
+                    o.number("method", t.method)
+                    try o.number("minutes", t.minutes)
+                    o.string("mode", t.mode.rawValue)
                     try o.number("score", t.score)
                 }
             }
-            try o.number("urgency", e.urgency)
-            o.string("urgencyDetail", e.urgencyDetail)
-            o.string("weightsVersion", e.weightsVersion)
+            try o.number("urgency", f.urgency)
+            o.string("urgencyDetail", f.urgencyDetail)
+            try o.array("values", f.values) { o, v in try o.number(v) }
+            o.bool("wbsRequired", f.wbsRequired)
         }
     }
 
     /// The `cost` member.
-    mutating func judgement(_ c: CostJudgement) throws {
-        try object("cost") { o in
+    mutating func cost(_ c: ExplanationFacts.Cost) throws {
+        object("cost") { o in
             if let cap = c.combinedCap {
                 o.object("combinedCap") { o in
                     o.money("cap", cap.cap)
@@ -186,9 +203,6 @@ struct JSONText {
                     o.money("headroom", cap.headroom)
                 }
             }
-            o.date("date", c.date)
-            o.money("grossColdRent", c.grossColdRent)
-            o.money("headroom", c.headroom)
             o.object("heating") { o in
                 let h = c.heating
                 o.number("appropriateArea", h.appropriateArea)
@@ -201,34 +215,14 @@ struct JSONText {
                 o.money("thresholdPerSquareMetreYear", h.thresholdPerSquareMetreYear)
                 o.string("verdict", h.verdict.rawValue)
             }
+            o.bool("largerHouseholdRule", c.largerHouseholdRule)
             o.money("limit", c.limit)
-            try o.number("livingArea", c.livingArea)
-            o.string("municipality", c.municipality.rawValue)
-            o.string("municipalityName", c.municipalityName)
+            o.number("municipalityName", c.municipalityName)
             o.money("netColdRent", c.netColdRent)
-            o.array("notes", c.notes) { o, n in o.string(n) }
+            o.array("notes", c.notes) { o, n in o.number(n) }
             o.money("operatingCosts", c.operatingCosts)
-            if let region = c.region {
-                o.object("region") { o in
-                    o.string("id", region.id)
-                    o.string("name", region.name)
-                }
-            }
-            if let row = c.row {
-                o.object("row") { o in
-                    o.number("appropriateArea", row.appropriateArea)
-                    o.number("householdSize", row.householdSize)
-                    o.bool("largerHouseholdRule", row.largerHouseholdRule)
-                    o.number("tableRow", row.tableRow)
-                }
-            }
-            if let table = c.table {
-                o.object("table") { o in
-                    o.string("file", table.file)
-                    o.string("source", table.source)
-                    o.date("validFrom", table.validFrom)
-                }
-            }
+            o.number("region", c.region)
+            o.number("tableRow", c.tableRow)
             o.string("verdict", c.verdict.rawValue)
         }
     }

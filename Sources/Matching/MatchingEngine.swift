@@ -93,6 +93,17 @@ public struct MatchingEngine: Sendable {
         public func explanation(household: Int, listing: Int) -> MatchExplanation? {
             explainer?.explanation(household: household, listing: listing)
         }
+
+        /// The facts of a pair of this run, as a suggestion stores them; the texts they repeat go
+        /// into `texts`, which the run's `explanationTerms` then carry.
+        public func explanationFacts(household: Int, listing: Int, texts: inout TextTable) -> ExplanationFacts? {
+            explainer?.facts(household: household, listing: listing, texts: &texts)
+        }
+
+        /// What the run's explanations share, with the texts their facts refer to.
+        public func explanationTerms(texts: TextTable) -> ExplanationTerms? {
+            explainer.map { $0.engine.terms($0.context, texts: texts.texts) }
+        }
     }
 
     public enum EngineError: Error, CustomStringConvertible, Sendable {
@@ -128,7 +139,7 @@ public struct MatchingEngine: Sendable {
         return RuleContext(
             date: date, table: table, regionOf: regionOf, weights: normalisedWeights,
             rulesVersion: "cost limits valid from \(table.validFrom.iso) (\(table.file))" + (heating.map { "; heating valid from \($0.validFrom.iso) (\($0.file))" } ?? ""),
-            weightsVersion: "\(rules.version) (\(rules.file))")
+            weightsVersion: rules.weightsVersion)
     }
 
     /// An anchor with a known location.
@@ -319,16 +330,8 @@ public struct MatchingEngine: Sendable {
 
     func landlordValue(_ openness: Landlord.Openness?) -> Double { openness == .open ? 1 : 0.5 }
 
-    var normalisedWeights: [Double] {
-        let w = rules.weights
-        let raw = [w.commute, w.costHeadroom, w.space, w.landlord, w.preferredMunicipality, w.timeOnMarket]
-        let total = raw.reduce(0, +)
-        return raw.map { total > 0 ? $0 / total : 0 }
-    }
+    var normalisedWeights: [Double] { rules.normalisedWeights }
 
     @inline(__always)
-    func priority(score: Double, urgency: Double) -> Double {
-        let f = rules.fairness.weight
-        return score * (1 + f * urgency) / (1 + f)
-    }
+    func priority(score: Double, urgency: Double) -> Double { rules.priority(score: score, urgency: urgency) }
 }

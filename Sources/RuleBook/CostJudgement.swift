@@ -83,12 +83,23 @@ public struct CostJudgement: Hashable, Sendable, Codable {
     public struct Region: Hashable, Sendable, Codable {
         public var id: String
         public var name: String
+
+        public init(id: String, name: String) {
+            self.id = id
+            self.name = name
+        }
     }
 
     public struct TableVersion: Hashable, Sendable, Codable {
         public var validFrom: CalendarDate
         public var source: String
         public var file: String
+
+        public init(validFrom: CalendarDate, source: String, file: String) {
+            self.validFrom = validFrom
+            self.source = source
+            self.file = file
+        }
     }
 
     public struct Row: Hashable, Sendable, Codable {
@@ -100,6 +111,13 @@ public struct CostJudgement: Hashable, Sendable, Codable {
         public var largerHouseholdRule: Bool
         /// Appropriate living area in m² for the household size.
         public var appropriateArea: Int
+
+        public init(householdSize: Int, tableRow: Int, largerHouseholdRule: Bool, appropriateArea: Int) {
+            self.householdSize = householdSize
+            self.tableRow = tableRow
+            self.largerHouseholdRule = largerHouseholdRule
+            self.appropriateArea = appropriateArea
+        }
     }
 
     public var verdict: Verdict
@@ -122,6 +140,29 @@ public struct CostJudgement: Hashable, Sendable, Codable {
     /// Set when the combined cap of § 22 Abs. 10 SGB II is switched on in the rules.
     public var combinedCap: CombinedCapJudgement?
     public var notes: [String]
+
+    public init(
+        verdict: Verdict, date: CalendarDate, municipality: MunicipalityKey, municipalityName: String?, region: Region?, table: TableVersion?,
+        row: Row?, limit: Money?, netColdRent: Money, operatingCosts: Money, grossColdRent: Money, headroom: Money?, livingArea: Double,
+        heating: HeatingJudgement, combinedCap: CombinedCapJudgement?, notes: [String]
+    ) {
+        self.verdict = verdict
+        self.date = date
+        self.municipality = municipality
+        self.municipalityName = municipalityName
+        self.region = region
+        self.table = table
+        self.row = row
+        self.limit = limit
+        self.netColdRent = netColdRent
+        self.operatingCosts = operatingCosts
+        self.grossColdRent = grossColdRent
+        self.headroom = headroom
+        self.livingArea = livingArea
+        self.heating = heating
+        self.combinedCap = combinedCap
+        self.notes = notes
+    }
 }
 
 /// Heating costs judged on their own against threshold × appropriate area.

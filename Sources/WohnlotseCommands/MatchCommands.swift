@@ -4,6 +4,7 @@ import HousingDomain
 import HousingStore
 import Matching
 import RuleBook
+import Synchronization
 
 struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -263,20 +264,30 @@ public enum MatchJob {
         let size = explanationBatch
         // One thread explains while this one stores: on two cores both are busy, and the store, the
         // longer of the two, never waits for a core.
+        let texts = Mutex(TextTable())
         let batches = OrderedBatches(count: (requests.count + size - 1) / size) { i in
-            try requests[(i * size)..<min(requests.count, (i + 1) * size)].map { try $0.build(from: outcome) }
+            try texts.withLock { texts in
+                try requests[(i * size)..<min(requests.count, (i + 1) * size)].map { try $0.build(from: outcome, rules: engine.rules, texts: &texts) }
+            }
         }
         defer { batches.cancel() }
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
         let run = try db.saveMatchRun(
             date: date, startedAt: started.formatted(.iso8601), parameters: parameters, households: input.households.count,
             listings: input.listings.count, pairsConsidered: outcome.pairsConsidered, feasiblePairs: outcome.feasiblePairs,
-            milliseconds: ms, householdIDs: Set(requests.map(\.householdID)), next: { try batches.next() }, by: actor)
+            milliseconds: ms, householdIDs: Set(requests.map(\.householdID)), next: { try batches.next() },
+            explanationTerms: { try texts.withLock { texts in try outcome.explanationTerms(texts: texts).map(Self.json) } }, by: actor)
         marks.append(.now())
         func phase(_ from: Int, _ to: Int) -> Report.Phase { Report.Phase(wall: marks[to].wall - marks[from].wall, cpu: marks[to].cpu - marks[from].cpu) }
         return Report(
             run: run, outcome: outcome, input: input, load: phase(0, 1), engine: phase(1, 2), explainAndStore: phase(2, 3),
             total: phase(0, 3), suggestions: requests.count)
+    }
+
+    static func json(_ terms: ExplanationTerms) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(terms), as: UTF8.self)
     }
 
     /// A point in time: monotonic wall clock and the process's CPU time, in seconds.
@@ -296,7 +307,7 @@ public enum MatchJob {
 }
 
 func decodeExplanation(_ record: SuggestionRecord) throws -> MatchExplanation {
-    try JSONDecoder().decode(MatchExplanation.self, from: Data(record.explanationJSON.utf8))
+    try MatchExplanation(stored: record.explanation, terms: record.explanationTerms)
 }
 
 /// One entry of the job centre's queue as `--json` prints it: only what a cost decision needs,

@@ -2,6 +2,7 @@ import Foundation
 import HousingDomain
 import HousingStore
 import Matching
+import RuleBook
 
 /// One suggestion to explain and store: a household's candidate with its rank.
 public struct SuggestionRequest: Sendable {
@@ -14,15 +15,16 @@ public struct SuggestionRequest: Sendable {
     var rank: Int
     var assigned: Bool
 
-    /// Explains the pair from the run's own plans and packs it for the store (JSON explanation).
-    public func build(from outcome: MatchingEngine.Outcome) throws -> NewSuggestion {
-        guard let explanation = outcome.explanation(household: household, listing: listing) else {
+    /// The pair's explanation facts from the run's own plans, packed for the store; the texts the
+    /// facts repeat go into `texts`, which the run stores once with its explanation terms.
+    public func build(from outcome: MatchingEngine.Outcome, rules: MatchingRules, texts: inout TextTable) throws -> NewSuggestion {
+        guard let facts = outcome.explanationFacts(household: household, listing: listing, texts: &texts) else {
             throw CommandFailure(description: "suggestion \(rank) of household \(householdID) is not a pair of this run")
         }
         return NewSuggestion(
-            householdID: householdID, listingID: listingID, rank: rank, score: min(1, max(0, explanation.score)),
-            priority: explanation.priority, assigned: assigned, costVerdict: explanation.cost?.verdict.rawValue,
-            grossColdRent: grossColdRent, limit: explanation.cost?.limit, explanationJSON: try explanation.jsonText())
+            householdID: householdID, listingID: listingID, rank: rank, score: min(1, max(0, facts.score(rules))),
+            priority: facts.priority(rules), assigned: assigned, costVerdict: facts.cost?.verdict.rawValue,
+            grossColdRent: grossColdRent, limit: facts.cost?.limit, explanation: try facts.jsonText())
     }
 }
 

@@ -16,7 +16,7 @@ struct SuggestionView {
     }
 
     static func explanation(_ record: SuggestionRecord) -> MatchExplanation? {
-        try? JSONDecoder().decode(MatchExplanation.self, from: Data(record.explanationJSON.utf8))
+        try? MatchExplanation(stored: record.explanation, terms: record.explanationTerms)
     }
 
     /// The cost verdict first: limit, Bruttokaltmiete, headroom or excess, heating.

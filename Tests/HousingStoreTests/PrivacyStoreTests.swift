@@ -695,8 +695,8 @@ final class WriterProgress: @unchecked Sendable {
             suggestions: [NewSuggestion(
                 householdID: try #require(h.id), listingID: try #require(listing.id), rank: 1, score: 0.9, priority: 1, assigned: true,
                 costVerdict: "appropriate", grossColdRent: Money(euros: 480), limit: Money(euros: 500),
-                explanationJSON: #"{"commute":"Bäckerei Haddad 3 km"}"#)],
-            by: f.coach)
+                explanation: #"{"trips":[{"anchor":"Bäckerei Haddad"}]}"#)],
+            explanationTerms: nil, by: f.coach)
         let id = try #require(try f.db.suggestions(runID: run.id, by: f.coach).first?.id)
         _ = try f.db.moveSuggestion(id, to: .presented, on: f.today, by: f.coach)
         _ = try f.db.moveSuggestion(id, to: .submitted, on: f.today, note: "Haddad prefers the ground floor", by: f.coach)

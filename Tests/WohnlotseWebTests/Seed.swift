@@ -75,10 +75,11 @@ extension WebFixture {
         let suggestion = NewSuggestion(
             householdID: household.id ?? 0, listingID: listing.id ?? 0, rank: 1, score: min(1, max(0, explanation.score)), priority: explanation.priority,
             assigned: true, costVerdict: explanation.cost?.verdict.rawValue, grossColdRent: listing.grossColdRent, limit: explanation.cost?.limit,
-            explanationJSON: String(decoding: try encoder.encode(explanation), as: UTF8.self))
+            explanation: String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        // Stored whole, as runs before explanation facts were: the pages read both kinds.
         let run = try database.saveMatchRun(
             date: today.adding(days: -5), startedAt: "2026-02-24T06:00:00Z", parameters: "{}", households: 1, listings: 1, pairsConsidered: 1,
-            feasiblePairs: 1, milliseconds: 1, suggestions: [suggestion], by: actor)
+            feasiblePairs: 1, milliseconds: 1, suggestions: [suggestion], explanationTerms: nil, by: actor)
         let stored = try database.suggestions(householdKey: key, runID: run.id, by: actor)
         let id = stored.first?.id ?? 0
         let path: [SuggestionState] = [.presented, .submitted]
