@@ -112,7 +112,11 @@ public struct PrivacyExport: Codable, Sendable {
 extension AppDatabase {
     /// Everything stored about one household (admins, or the household's coaches). The export is
     /// audited like any read of the household.
-    public func privacyExport(_ key: String, by actor: Actor) throws -> PrivacyExport {
+    ///
+    /// A suggestion keeps its explanation as figures that its run's shared terms turn into text;
+    /// `explain` (stored figures, the run's terms) writes the whole explanation for the export, so the
+    /// document is readable on its own and carries nothing of other households' suggestions.
+    public func privacyExport(_ key: String, explain: ((_ stored: String, _ terms: String?) throws -> String)? = nil, by actor: Actor) throws -> PrivacyExport {
         try write { db in
             let household = try household(key, db)
             guard let id = household.id else { throw StoreError.refused("household without id") }
@@ -123,6 +127,18 @@ extension AppDatabase {
             var tables: [String: [ExportRow]] = [:]
             for table in PrivacyExport.tables where try db.tableExists(table.name) {
                 tables[table.name] = try Row.fetchAll(db, sql: table.sql, arguments: [id]).map(Self.exportRow)
+            }
+            if let explain, let suggestions = tables["suggestion"] {
+                var terms: [Int64: String?] = [:]
+                tables["suggestion"] = try suggestions.map { row in
+                    guard case .integer(let run) = row["matchRunId"], case .text(let stored) = row["explanation"] else { return row }
+                    if terms[run] == nil {
+                        terms[run] = try String?.fetchOne(db, sql: "SELECT explanationTerms FROM matchRun WHERE id = ?", arguments: [run]) ?? nil
+                    }
+                    var row = row
+                    row["explanation"] = .text(try explain(stored, terms[run] ?? nil))
+                    return row
+                }
             }
             let export = PrivacyExport(
                 format: "wohnlotse-privacy-export/1", exportedAt: Date().formatted(.iso8601), exportedBy: actor.name,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HousingDomain
 import HousingStore
+import Matching
 import RuleBook
 
 // MARK: - Case sharing
@@ -69,7 +70,9 @@ struct PrivacyCommand: ParsableCommand {
                 throw CommandFailure(description: "\(output) exists already: choose a new file name, or remove the old export first")
             }
             let (db, actor) = try global.session("privacy export")
-            let export = try db.privacyExport(household, by: actor)
+            let export = try db.privacyExport(household, explain: { stored, terms in
+                try Output.json(MatchExplanation(stored: stored, terms: terms))
+            }, by: actor)
             let json = try Output.json(export)
             guard let output else {
                 print(json)

@@ -223,6 +223,9 @@ extension CLIRunner {
         try cli.ok(["household", "add", "--ref", "PLÖ-2026-099", "--as", "tberg"])
         try cli.ok(["member", "add", "--household", "PLÖ-2026-099", "--given", "Yusuf", "--family", "Rahimi", "--born", "1990-01-01", "--role", "applicant", "--as", "tberg"])
         try cli.ok(["visit", "add", "--household", "PLÖ-2026-099", "--kind", "phone", "--minutes", "5", "--note", "Rahimi called", "--as", "tberg"])
+        try cli.ok(["anchor", "add", "--household", "PLÖ-2026-099", "--kind", "job", "--label", "Werft Rahimi-Halle", "--postal-code", "24211",
+                    "--place", "Preetz", "--days", "5", "--as", "tberg"])
+        try cli.ok(["match", "run", "--as", "admin"])
         let result = try cli.ok(["privacy", "export", Secrets.reference, "--output", "export.json", "--as", "admin"])
         #expect(result.stderr.contains("Wrote the data of \(Secrets.reference) to export.json"))
         let file = cli.path("export.json")
@@ -234,6 +237,14 @@ extension CLIRunner {
         #expect(Set(tables.keys) == ["member", "anchor", "stageChange", "visit", "attendance", "householdCoach", "suggestion", "suggestionEvent", "auditLog"])
         for mine in Secrets.all.filter({ $0 != "plö-2026-014" }) + ["Wohnschule"] { #expect(text.contains(mine), "missing \(mine)") }
         for theirs in ["Yusuf", "Rahimi", "PLÖ-2026-099", "Baugenossenschaft"] { #expect(!text.contains(theirs), "holds \(theirs)") }
+        // A suggestion stores figures that its run's terms turn into text: the export carries the
+        // whole explanation, readable on its own.
+        let suggestion = try #require(tables["suggestion"]?.first)
+        let explanation = try #require((suggestion["explanation"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])
+        let checks = try #require(explanation["checks"] as? [[String: Any]])
+        #expect(checks.contains { ($0["detail"] as? String)?.contains("Bruttokaltmiete") == true })
+        #expect((explanation["trips"] as? [[String: Any]])?.first?["anchor"] as? String == Secrets.anchor)
+        #expect(explanation["rulesVersion"] as? String != nil)
         #expect(try cli.run(["privacy", "export", Secrets.reference, "--output", "export.json", "--as", "admin"]).status == 1, "never overwrites")
     }
 
