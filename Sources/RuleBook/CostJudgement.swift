@@ -189,6 +189,21 @@ public struct HeatingJudgement: Hashable, Sendable, Codable {
     public var placeholderFigures: Bool
     /// Why it was not judged, when it was not.
     public var reason: String?
+
+    public init(
+        verdict: Verdict, heatingType: HeatingType? = nil, cost: Money? = nil, thresholdPerSquareMetreYear: Money? = nil, appropriateArea: Int? = nil,
+        monthlyThreshold: Money? = nil, headroom: Money? = nil, placeholderFigures: Bool, reason: String? = nil
+    ) {
+        self.verdict = verdict
+        self.heatingType = heatingType
+        self.cost = cost
+        self.thresholdPerSquareMetreYear = thresholdPerSquareMetreYear
+        self.appropriateArea = appropriateArea
+        self.monthlyThreshold = monthlyThreshold
+        self.headroom = headroom
+        self.placeholderFigures = placeholderFigures
+        self.reason = reason
+    }
 }
 
 /// Rent plus heating against the combined cap (limit + monthly heating threshold), § 22 Abs. 10 SGB II.
@@ -198,6 +213,12 @@ public struct CombinedCapJudgement: Hashable, Sendable, Codable {
     public var cost: Money
     public var headroom: Money
     public var withinCap: Bool { headroom.cents >= 0 }
+
+    public init(cap: Money, cost: Money, headroom: Money) {
+        self.cap = cap
+        self.cost = cost
+        self.headroom = headroom
+    }
 }
 
 extension RuleBook {

@@ -101,6 +101,9 @@ import Testing
         later.format = 3
         #expect(throws: StoredExplanationError.self) { try MatchExplanation(stored: facts.jsonText(), terms: encoderText(later)) }
         #expect(throws: DecodingError.self) { try MatchExplanation(stored: "{\"members\": 2}", terms: encoderText(terms)) }
+        let stored = try facts.jsonText()
+        #expect(throws: StoredExplanationError.self) { try MatchExplanation(stored: stored.dropLast() + ",1]", terms: encoderText(terms)) }
+        #expect(throws: DecodingError.self) { try MatchExplanation(stored: String(stored.prefix(40)), terms: encoderText(terms)) }
     }
 
     /// Runs stored before facts kept the whole explanation in the suggestion and have no terms.
