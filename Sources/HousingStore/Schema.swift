@@ -370,6 +370,13 @@ enum Schema {
                 t.add(column: "explanationTerms", .text)
             }
         }
+        migrator.registerMigration("v7-suggestion-indexes") { db in
+            // Covered by wider indexes that start with the same column (the unique key on matchRunId,
+            // householdId, listingId, and householdId + state), which serve the lookups and the
+            // foreign-key cascades as well; every stored suggestion paid for updating them.
+            try db.drop(index: "suggestion_on_matchRunId")
+            try db.drop(index: "suggestion_on_householdId")
+        }
         return migrator
     }
 }
