@@ -118,14 +118,25 @@ public struct ExplanationTerms: Hashable, Codable, Sendable {
 /// Texts that repeat across a run's explanations, each kept once; facts refer to them by position.
 public struct TextTable: Sendable {
     public private(set) var texts: [String] = []
-    private var positions: [String: Int] = [:]
+    private var positions: [Bytes: Int] = [:]
+
+    /// A text by its UTF-8 bytes: hashing a `String` normalises it first (canonical equivalence),
+    /// which was a sixth of making a suggestion's facts; two spellings of one text just get two rows.
+    private struct Bytes: Hashable {
+        var text: String
+        static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
 
     public init() {}
 
     public mutating func position(of text: String) -> Int {
-        if let i = positions[text] { return i }
+        if let i = positions[Bytes(text: text)] { return i }
         texts.append(text)
-        positions[text] = texts.count - 1
+        positions[Bytes(text: text)] = texts.count - 1
         return texts.count - 1
     }
 }

@@ -71,6 +71,12 @@ struct JSONText {
         guard d.isFinite else {
             throw EncodingError.invalidValue(d, .init(codingPath: [], debugDescription: "Unable to encode Double.\(d) directly in JSON."))
         }
+        // Whole numbers (0, 1, areas, rooms: most of them) without making a `String` of the double;
+        // below 1e15 Swift writes them in full, as `JSONEncoder` then does.
+        if d == d.rounded(.towardZero), abs(d) < 1e15, d != 0 || d.sign == .plus {
+            bytes.append(contentsOf: String(Int64(d)).utf8)
+            return
+        }
         var text = d.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)

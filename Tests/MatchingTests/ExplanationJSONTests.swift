@@ -43,7 +43,7 @@ import Testing
     /// to the facts later fails here until the writer knows it.
     @Test func sameBytesWithEveryFieldAndAwkwardValues() throws {
         let awkward = "a/b \"q\" back\\slash \u{1}\u{8}\u{9}\u{a}\u{c}\u{d}\u{1f}\u{7f} € ü 😀"
-        let numbers: [Double] = [0, 1, -0.0, 0.1, 1e21, 1e-7, 1.2345678901234568e20, 0.47619047619047616, 1e16, 100, 1e15, .leastNonzeroMagnitude, 1.5e300]
+        let numbers: [Double] = [0, 1, -0.0, 0.1, 1e21, 1e-7, 1.2345678901234568e20, 0.47619047619047616, 1e16, 100, 1e15, -5, 999_999_999_999_999, -1e14, 1e15 - 0.5, .leastNonzeroMagnitude, 1.5e300]
         let cost = ExplanationFacts.Cost(
             verdict: .notAppropriate, municipalityName: 3, region: 1, tableRow: 5, largerHouseholdRule: true, limit: Money(cents: 80_123),
             netColdRent: Money(cents: 70_000), operatingCosts: Money(cents: -5),
