@@ -285,13 +285,27 @@ extension AppDatabase {
         }
     }
 
+    /// Runs' explanation terms (tens of kilobytes at district scale), each read once and shared by
+    /// its suggestions rather than copied into each.
+    struct RunTerms {
+        private var read: [Int64: String?] = [:]
+
+        mutating func of(_ run: Int64, _ db: Database) throws -> String? {
+            if let terms = read[run] { return terms }
+            let terms = try String?.fetchOne(db, sql: "SELECT explanationTerms FROM matchRun WHERE id = ?", arguments: [run]) ?? nil
+            read[run] = .some(terms)
+            return terms
+        }
+    }
+
     private func suggestionRecords(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [SuggestionRecord] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT s.*, h.referenceCode, r.explanationTerms FROM suggestion s JOIN household h ON h.id = s.householdId
-            JOIN matchRun r ON r.id = s.matchRunId
+            SELECT s.*, h.referenceCode FROM suggestion s JOIN household h ON h.id = s.householdId
             WHERE \(clause) ORDER BY s.id
             """, arguments: arguments)
+        var terms = RunTerms()
         return try rows.map { row in
+            let run: Int64 = row["matchRunId"]
             let id: Int64 = row["id"]
             let events = try Row.fetchAll(db, sql: "SELECT * FROM suggestionEvent WHERE suggestionId = ? ORDER BY id", arguments: [id]).map { e in
                 SuggestionEvent(
@@ -305,7 +319,7 @@ extension AppDatabase {
                 state: SuggestionState(rawValue: row["state"]) ?? .withdrawn, stateDate: row["stateDate"] ?? CalendarDate(dayNumber: 0),
                 costVerdict: row["costVerdict"], grossColdRent: Money(cents: row["grossColdRentCents"]),
                 limit: (row["limitCents"] as Int64?).map(Money.init(cents:)), explanation: row["explanation"],
-                explanationTerms: row["explanationTerms"], events: events)
+                explanationTerms: try terms.of(run, db), events: events)
         }
     }
 

@@ -129,14 +129,11 @@ extension AppDatabase {
                 tables[table.name] = try Row.fetchAll(db, sql: table.sql, arguments: [id]).map(Self.exportRow)
             }
             if let explain, let suggestions = tables["suggestion"] {
-                var terms: [Int64: String?] = [:]
+                var terms = RunTerms()
                 tables["suggestion"] = try suggestions.map { row in
                     guard case .integer(let run) = row["matchRunId"], case .text(let stored) = row["explanation"] else { return row }
-                    if terms[run] == nil {
-                        terms[run] = try String?.fetchOne(db, sql: "SELECT explanationTerms FROM matchRun WHERE id = ?", arguments: [run]) ?? nil
-                    }
                     var row = row
-                    row["explanation"] = .text(try explain(stored, terms[run] ?? nil))
+                    row["explanation"] = .text(try explain(stored, try terms.of(run, db)))
                     return row
                 }
             }

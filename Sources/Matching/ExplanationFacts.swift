@@ -1,6 +1,7 @@
 import Foundation
 import HousingDomain
 import RuleBook
+import Synchronization
 
 /// The figures behind one explanation, as a suggestion stores them: what the hard checks and the
 /// score components saw of the household and the flat, and what they concluded. The texts of a
@@ -108,6 +109,19 @@ public struct ExplanationTerms: Hashable, Codable, Sendable {
     public var texts: [String]
 
     public static let currentFormat = 2
+
+    /// The last few runs' terms read: a page or a list shows many suggestions of one run.
+    private static let recent = Mutex<[(json: String, terms: ExplanationTerms)]>([])
+
+    static func decoded(_ json: String) throws -> ExplanationTerms {
+        if let hit = recent.withLock({ $0.first { $0.json == json }?.terms }) { return hit }
+        let terms = try JSONDecoder().decode(ExplanationTerms.self, from: Data(json.utf8))
+        recent.withLock { recent in
+            recent.insert((json, terms), at: 0)
+            if recent.count > 4 { recent.removeLast() }
+        }
+        return terms
+    }
 
     func text(_ i: Int) throws -> String {
         guard texts.indices.contains(i) else { throw StoredExplanationError.damaged("text \(i) is not among the run's \(texts.count) texts") }
@@ -256,7 +270,7 @@ extension MatchExplanation {
             self = try decoder.decode(MatchExplanation.self, from: Data(stored.utf8))
             return
         }
-        let t = try decoder.decode(ExplanationTerms.self, from: Data(terms.utf8))
+        let t = try ExplanationTerms.decoded(terms)
         guard t.format == ExplanationTerms.currentFormat else {
             throw StoredExplanationError.damaged("the run's explanations are in format \(t.format); this version reads format \(ExplanationTerms.currentFormat)")
         }
