@@ -141,11 +141,21 @@ enum Audit {
         _ db: Database, actor: Actor, action: String, entity: String, entityID: Int64?, householdID: Household.ID? = nil,
         detail: String? = nil
     ) throws {
+        try reads(db, actor: actor, action: action, entity: entity, of: [(entityID, householdID)], detail: detail)
+    }
+
+    /// One row per entity, as `record` writes it, in order; the chain's head is read once.
+    static func reads(
+        _ db: Database, actor: Actor, action: String = "read", entity: String, of entities: [(id: Int64?, household: Household.ID?)],
+        detail: String? = nil
+    ) throws {
         let at = Date().formatted(.iso8601)
         let fullDetail = [actor.command.isEmpty ? nil : "command: \(actor.command)", detail].compactMap { $0 }.joined(separator: "; ")
-        try AuditChain.append(
-            db, at: at, actor: actor.name, action: action, entity: entity, entityID: entityID, householdID: householdID?.rawValue,
-            detail: fullDetail.isEmpty ? nil : fullDetail)
+        try AuditChain.append(db, entities.map {
+            AuditChain.Content(
+                id: 0, at: at, actor: actor.name, action: action, entity: entity, entityID: $0.id, householdID: $0.household?.rawValue,
+                detail: fullDetail.isEmpty ? nil : fullDetail)
+        })
     }
 
     /// Names of the fields that differ between two encodable values (never their values).

@@ -62,11 +62,16 @@ enum AuditChain {
             field(content.entityID.map { String($0) }), field(content.householdID.map { String($0) }), field(content.detail),
         ].joined(separator: "|")
         let digest = SHA256.hash(data: Data((prevHash + "\n" + canonical).utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in digest {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends one chained row inside the caller's transaction (GRDB writes are IMMEDIATE
     /// transactions, so no other writer can slip a row in between reading the head and inserting).
@@ -74,18 +79,29 @@ enum AuditChain {
         _ db: Database, at: String, actor: String, action: String, entity: String, entityID: Int64?, householdID: Int64?,
         detail: String?
     ) throws {
+        try append(db, [Content(id: 0, at: at, actor: actor, action: action, entity: entity, entityID: entityID, householdID: householdID, detail: detail)])
+    }
+
+    /// Appends rows in order (their `id`s are assigned here), reading the head of the chain once: a
+    /// matching run reads tens of thousands of households and audits each read.
+    static func append(_ db: Database, _ rows: [Content]) throws {
+        guard !rows.isEmpty else { return }
         let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM auditLog ORDER BY id DESC LIMIT 1")
-        let prevHash: String = head?["hash"] ?? genesis
+        var prevHash: String = head?["hash"] ?? genesis
         // One more than any id SQLite ever handed out for the table, so a deleted tail stays visible.
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditLog'") ?? 0
-        let id = max(issued, head?["id"] ?? 0) + 1
-        let content = Content(id: id, at: at, actor: actor, action: action, entity: entity, entityID: entityID, householdID: householdID, detail: detail)
-        try db.execute(
-            sql: """
-                INSERT INTO auditLog (id, at, actor, action, entity, entityId, householdId, detail, prevHash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [id, at, actor, action, entity, entityID, householdID, detail, prevHash, hash(content, prevHash: prevHash)])
+        var id = max(issued, head?["id"] ?? 0)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO auditLog (id, at, actor, action, entity, entityId, householdId, detail, prevHash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for var row in rows {
+            id += 1
+            row.id = id
+            let hash = hash(row, prevHash: prevHash)
+            try insert.execute(arguments: [id, row.at, row.actor, row.action, row.entity, row.entityID, row.householdID, row.detail, prevHash, hash])
+            prevHash = hash
+        }
     }
 
     /// Chains every row that has no hash yet, in id order (the `v4-privacy` migration, on rows written

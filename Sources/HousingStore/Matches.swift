@@ -104,8 +104,8 @@ extension AppDatabase {
             for h in households {
                 guard let id = h.id else { continue }
                 profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
-                try Audit.record(db, actor: actor, action: "read", entity: "household", entityID: id.rawValue, householdID: id, detail: "matching input")
             }
+            try Audit.reads(db, actor: actor, entity: "household", of: profiles.map { ($0.household.id?.rawValue, $0.household.id) }, detail: "matching input")
             let listings = try Self.offerableListings(db)
             var openness: [Landlord.ID: Landlord.Openness] = [:]
             for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }

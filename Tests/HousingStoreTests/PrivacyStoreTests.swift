@@ -202,6 +202,23 @@ func refusal(_ body: () throws -> Void) -> String? {
         #expect(export.actor == "admin" && export.detail?.hasPrefix("command: privacy export") == true)
     }
 
+    /// A matching run reads every case looking for a flat: one audit row per household, written in
+    /// one go, and the chain still verifies.
+    @Test func matchingInputAuditsEveryHouseholdRead() throws {
+        let f = try PrivacyFixture()
+        let households = try ["A-1", "A-2", "A-3"].map { try f.household($0, given: "Amal", family: "Haddad", note: "n") }
+        var matcher = f.admin
+        matcher.command = "match run"
+        let input = try f.db.matchingInput(on: f.today, by: matcher)
+        #expect(input.households.count == 3)
+        for h in households {
+            let rows = try f.db.auditEntries(householdKey: h.referenceCode, by: f.admin).filter { $0.detail == "command: match run; matching input" }
+            #expect(rows.count == 1 && rows.first?.action == "read" && rows.first?.entityID == h.id?.rawValue, "\(h.referenceCode)")
+        }
+        let verification = try f.db.verifyAuditLog(by: f.admin)
+        #expect(verification.problem == nil)
+    }
+
     @Test func aRefusedReadChangesNothing() throws {
         let f = try PrivacyFixture()
         try f.household("A-1", given: "Amal", family: "Haddad", note: "n")
