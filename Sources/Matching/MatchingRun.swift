@@ -10,7 +10,14 @@ extension MatchingEngine {
     ///
     /// The assignment is optimal over *all* feasible pairs, not just the candidates the solver saw:
     /// its dual prices prove it (see `CandidateAssignment`).
-    public func run(households: [HouseholdProfile], listings: [Listing], landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate) throws -> Outcome {
+    ///
+    /// `whileAssigning`, when given, is called once the scores are in and before the assignment
+    /// starts, with each household's best k: they do not change with the assignment, so a caller can
+    /// explain them on the core the assignment leaves free. It must return at once.
+    public func run(
+        households: [HouseholdProfile], listings: [Listing], landlords: [Landlord.ID: Landlord.Openness], on date: CalendarDate,
+        whileAssigning: (@Sendable (Preview) -> Void)? = nil
+    ) throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         let context = try ruleContext(on: date)
@@ -35,6 +42,10 @@ extension MatchingEngine {
             guard let last = reservoirs[a].last, Int(counts.feasible[a]) > reservoirs[a].count else { return -1 }
             return weight(score: last.score, urgency: thresholds.urgency[a])
         }
+        let explainer = RunExplainer(engine: self, context: context, plans: plans, households: households, listings: listings, landlords: landlords)
+        whileAssigning?(Preview(
+            top: active.indices.map { a in (household: Int(active[a]), listings: reservoirs[a].prefix(k).map { Int($0.listing) }) },
+            explainer: explainer))
         let solved = try CandidateAssignment(
             engine: self, kernel: kernel, householdCount: households.count, listingCount: listings.count, feasible: counts.feasible,
             effort: assignmentEffort
@@ -74,7 +85,20 @@ extension MatchingEngine {
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
             assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves, assignmentProven: solved.proven,
             assignmentGap: Double(solved.upperBound - solved.assignment.scaledTotal) / AssignmentSolver.scoreScale,
-            explainer: RunExplainer(engine: self, context: context, plans: plans, households: households, listings: listings, landlords: landlords))
+            explainer: explainer)
+    }
+
+    /// A run's best candidates before the assignment, and how to explain them.
+    public struct Preview: Sendable {
+        /// Per household that was scored (index into the run's households): its best k listing
+        /// indices, best first — the start of `HouseholdResult.top`.
+        public let top: [(household: Int, listings: [Int])]
+        let explainer: RunExplainer
+
+        /// As `Outcome.explanationFacts`.
+        public func explanationFacts(household: Int, listing: Int, texts: inout TextTable) -> ExplanationFacts? {
+            explainer.facts(household: household, listing: listing, texts: &texts)
+        }
     }
 
     /// The solver's integer weight of a pair.

@@ -4,7 +4,6 @@ import HousingDomain
 import HousingStore
 import Matching
 import RuleBook
-import Synchronization
 
 struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -257,18 +256,18 @@ public enum MatchJob {
         let started = Date()
         let input = try db.matchingInput(on: date, by: actor)
         marks.append(.now())
-        let outcome = try engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
+        // The best k of each household are explained while the assignment runs (see SuggestionBuilder).
+        let builder = SuggestionBuilder(rules: engine.rules, input: input)
+        let outcome = try engine.run(
+            households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date, whileAssigning: builder.start)
         marks.append(.now())
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         let requests = outcome.suggestions(input: input)
         let size = explanationBatch
-        // One thread explains while this one stores: on two cores both are busy, and the store, the
-        // longer of the two, never waits for a core.
-        let texts = Mutex(TextTable())
+        // One thread hands over explained suggestions while this one stores: on two cores both are
+        // busy, and the store never waits for a core.
         let batches = OrderedBatches(count: (requests.count + size - 1) / size) { i in
-            try texts.withLock { texts in
-                try requests[(i * size)..<min(requests.count, (i + 1) * size)].map { try $0.build(from: outcome, rules: engine.rules, texts: &texts) }
-            }
+            try builder.suggestions(requests[(i * size)..<min(requests.count, (i + 1) * size)], outcome: outcome)
         }
         defer { batches.cancel() }
         let parameters = "{\"top\": \(rules.suggestionsPerHousehold), \"costTolerancePercent\": \(rules.costTolerancePercent), \"weights\": \"\(rules.version)\"}"
@@ -276,7 +275,7 @@ public enum MatchJob {
             date: date, startedAt: started.formatted(.iso8601), parameters: parameters, households: input.households.count,
             listings: input.listings.count, pairsConsidered: outcome.pairsConsidered, feasiblePairs: outcome.feasiblePairs,
             milliseconds: ms, householdIDs: Set(requests.map(\.householdID)), next: { try batches.next() },
-            explanationTerms: { try texts.withLock { texts in try outcome.explanationTerms(texts: texts).map(Self.json) } }, by: actor)
+            explanationTerms: { try builder.terms(outcome).map(Self.json) }, by: actor)
         marks.append(.now())
         func phase(_ from: Int, _ to: Int) -> Report.Phase { Report.Phase(wall: marks[to].wall - marks[from].wall, cpu: marks[to].cpu - marks[from].cpu) }
         return Report(
