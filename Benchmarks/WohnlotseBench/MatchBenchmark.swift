@@ -30,6 +30,8 @@ enum MatchBenchmark {
         var cache: String?
         /// Extra engine runs on the loaded input, for steadier engine figures (best of them).
         var repeats = 0
+        /// Only load and run the engine (no explanations, no store): for work on the engine.
+        var engineOnly = false
     }
 
     static func options(_ arguments: [String]) -> Options {
@@ -43,6 +45,7 @@ enum MatchBenchmark {
         if let v = value("--seed").flatMap(UInt64.init) { o.seed = v }
         o.cache = value("--cache")
         if let v = value("--repeat").flatMap(Int.init) { o.repeats = v }
+        o.engineOnly = arguments.contains("--engine-only")
         return o
     }
 
@@ -72,6 +75,7 @@ enum MatchBenchmark {
 
         let db = try AppDatabase.open(path: path)
         let admin = try db.actor(named: "admin", command: "bench")
+        if o.engineOnly { return try engineOnly(db: db, actor: admin, book: book, date: date) }
         let t = try MatchJob.run(db: db, actor: admin, book: book, rules: book.matching, on: date)
         let (outcome, input) = (t.outcome, t.input)
         let engine = outcome.seconds
@@ -104,6 +108,31 @@ enum MatchBenchmark {
             print("engine, best of \(o.repeats + 1) runs: prepare \(format(best.preparation)) s, filter + score + top-k \(format(best.scoring)) s "
                 + "(\(format(Double(outcome.pairsScored) / best.scoring / 1e6, 1)) million pairs/s), assignment \(format(best.assignment)) s")
         }
+    }
+
+    /// `--engine-only`: the engine on the loaded input, its phases with wall and CPU seconds.
+    static func engineOnly(db: AppDatabase, actor: Actor, book: RuleBook, date: CalendarDate) throws {
+        let input = try db.matchingInput(on: date, by: actor)
+        let engine = MatchingEngine(book: book)
+        let clock = ContinuousClock()
+        func cpu() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let before = cpu()
+        var outcome: MatchingEngine.Outcome?
+        let wall = clock.measure {
+            outcome = try? engine.run(households: input.households, listings: input.listings, landlords: input.landlordOpenness, on: date)
+        }
+        let after = cpu()
+        guard let outcome else { print("engine run failed"); return }
+        let s = outcome.seconds
+        print("engine:       \(format(Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)) s (CPU \(format(after - before)) s)")
+        print("  prepare \(format(s.preparation)) s, score \(format(s.scoring)) s, assignment \(format(s.assignment)) s")
+        print("  assigned \(outcome.assignedCount), pairs \(outcome.assignmentPairs), solves \(outcome.assignmentRounds), "
+            + (outcome.assignmentProven ? "proven optimal" : "gap \(format(outcome.assignmentGap, 4))") + ", total \(format(outcome.totalPriority, 4))")
+        if let peak = AssignmentBenchmark.peakResidentMiB() { print("peak RSS:     \(format(peak, 0)) MiB (VmHWM)") }
     }
 
     /// Writes the benchmark data in one transaction, straight into the tables (the product's own

@@ -8,17 +8,25 @@ import HousingDomain
 /// reservoir. After each solve, with row potentials `u` and prices `p`, every reservoir pair not yet
 /// in the table whose weight beats `u + p` (a pair that could improve the assignment) is a candidate;
 /// the best `addedPairs` of them per household (by `w − p`) join the table and it is solved again,
-/// warm, from the previous state. When no reservoir pair beats `u + p`, pairs outside the reservoirs
-/// are covered if `u` is at least the reservoir's bound (prices are never negative); the households for
-/// which it is not are scanned again by the kernel for every pair down to just below `u`, and their
-/// reservoirs grow. When neither finds anything, `u + p ≥ w` holds for every feasible pair and LP
-/// duality proves the assignment optimal over all of them.
+/// warm, from the previous state (the table only gains pairs, so its prices stay a valid start; on a
+/// contested state-scale market this is several times faster than solving from scratch, however many
+/// rows changed). When no reservoir pair beats `u + p`, pairs outside the reservoirs are covered if
+/// `u` is at least the reservoir's bound (prices are never negative). The households for which it is
+/// not are *priced* by the kernel: one pass over them, skipping blocks whose score bound cannot beat
+/// `u`, collects every pair that beats `u + p` (the best `rescanPairs` by how much: they join the
+/// table) and the household's best pairs down to a little below `u` (they deepen the reservoir and
+/// lower its bound, so that a small change of `u` later does not need another pass). When a pass finds
+/// no pair beating `u + p`, `u + p ≥ w` holds for every feasible pair and LP duality proves the
+/// assignment optimal over all of them. Ranking what a pass brings by `w − p` rather than by score
+/// matters on a contested market: there a household's best flats by score are all taken at high
+/// prices, and what it lacks is its best *free* ones, deep in its list.
 ///
 /// The work is bounded (`Effort`): on a large contested market (tens of thousands of households
-/// wanting the same flats) proving the optimum can take many expensive solves. When the bound is
-/// reached the assignment is the best over the pairs in the table, and the same duals, raised where a
-/// pair outside the table beats them, give an upper bound on the best total over all feasible pairs:
-/// the result says how far from the optimum it can be at most (`upperBound − total`; 0 when proven).
+/// wanting the same flats) proving the optimum takes several kernel passes over most households. When
+/// the bound is reached the assignment is the best over the pairs in the table, and the same duals,
+/// raised where a pair outside the table beats them, give an upper bound on the best total over all
+/// feasible pairs: the result says how far from the optimum it can be at most (`upperBound − total`;
+/// 0 when proven).
 struct CandidateAssignment {
     typealias Pair = (score: Double, listing: Int32)
 
@@ -30,28 +38,32 @@ struct CandidateAssignment {
     let feasible: [Int32]
     let effort: Effort
 
-    /// How much work proving the optimum may take: solves from scratch (a table in which many rows
-    /// changed; the expensive kind on contested markets) and kernel rescans. Deterministic: counts,
-    /// not time.
+    /// How much work proving the optimum may take: solves, kernel rescans, and the share of all
+    /// feasible pairs the rescans may visit together (counted as the feasible pairs of the households
+    /// rescanned, before each rescan). Deterministic: counts, not time.
     struct Effort: Sendable {
-        var coldSolves: Int
+        var solves: Int
         var rescans: Int
-        static let standard = Effort(coldSolves: 4, rescans: 3)
-        static let unlimited = Effort(coldSolves: .max, rescans: .max)
+        var rescanShare: Double = .infinity
+        /// A rescan of most households costs about as much as the first kernel pass: on a contested
+        /// market with most households short of pairs it is left out, and the bound is reported.
+        static let standard = Effort(solves: 64, rescans: 4, rescanShare: 0.5)
+        static let unlimited = Effort(solves: .max, rescans: .max)
     }
 
     /// Pairs per household in the first solve.
     static let initialPairs = 32
     /// Pairs per household added after a solve, at most.
     /// A solve starts from the previous one when at most one row in this many changed.
-    static let warmShare = 10
     static let addedPairs = 16
-    /// A rescan fetches a household's pairs down to this much (in solver weight units, 2 % of a full
-    /// score) below its row potential, so that the potential may drop a little later without sending
-    /// the household back again.
+    /// A rescan fetches a household's best pairs down to this much (in solver weight units, 2 % of a
+    /// full score) below its row potential, so that the potential may drop a little later without
+    /// sending the household back again.
     static let rescanMargin: Int64 = 20_000_000
-    /// Pairs a rescan fetches per household at most the first time (doubling each time after).
+    /// Such pairs a rescan fetches per household at most.
     static let rescanCandidates = 256
+    /// Pairs beating `u + p` a rescan fetches per household at most (the best by how much).
+    static let rescanPairs = 32
 
     struct Result {
         var assignment: Assignment
@@ -80,8 +92,9 @@ struct CandidateAssignment {
         var changedRows: [Int] = []
         var needSolve = true
         var solves = 0
-        var coldSolves = 0
         var rescans = 0
+        var rescanWork = 0
+        let totalFeasible = feasible.reduce(0) { $0 + Int($1) }
         var tablePairs = 0
         var proven = false
         // Per household after the last pricing: how much its best reservoir pair outside the table
@@ -89,15 +102,12 @@ struct CandidateAssignment {
         var gains = [Int64](repeating: 0, count: active.count)
         while true {
             if needSolve {
-                // Warm from the previous solve when few rows changed; when many did, their old prices
-                // (from a smaller table) cost more to repair than a cold start.
-                let warm = solves > 0 && changedRows.count * Self.warmShare <= householdCount
-                if !warm && solves > 0 && coldSolves >= effort.coldSolves { break }
+                // Warm from the previous solve: only the rows in `changedRows` gained pairs.
+                if solves >= effort.solves { break }
                 let table = try self.table(reservoirs, inTable)
                 tablePairs = table.edgeCount
-                assignment = warm ? AssignmentSolver.maximize(table, from: assignment, changedRows: changedRows) : AssignmentSolver.maximize(table)
+                assignment = solves > 0 ? AssignmentSolver.maximize(table, from: assignment, changedRows: changedRows) : AssignmentSolver.maximize(table)
                 solves += 1
-                coldSolves += warm ? 0 : 1
                 needSolve = false
             }
             // Pricing: reservoir pairs outside the table that beat u + p, the best few per household.
@@ -125,51 +135,42 @@ struct CandidateAssignment {
                 needSolve = true
                 continue
             }
-            // Pairs outside the reservoirs: covered where u reaches the bound; rescan the others.
-            var uncovered: [(a: Int, minimum: Int64)] = []
-            for a in 0..<active.count where bounds[a] >= 0 {
-                let u = potentials[Int(active[a])]
-                if u < bounds[a] { uncovered.append((a, max(0, u - Self.rescanMargin))) }
-            }
+            // Pairs outside the reservoirs: covered where u reaches the bound (prices are never
+            // negative); the kernel prices the others' pairs.
+            let uncovered = (0..<active.count).filter { bounds[$0] >= 0 && potentials[Int(active[$0])] < bounds[$0] }
             guard !uncovered.isEmpty else {
                 proven = true
                 break
             }
-            guard rescans < effort.rescans else { break }
+            let work = uncovered.reduce(0) { $0 + Int(feasible[$1]) }
+            guard rescans < effort.rescans, Double(rescanWork + work) <= effort.rescanShare * Double(totalFeasible) else { break }
             rescans += 1
-            // At most `keep` pairs each, more than any of them holds (so a rescan that adds nothing has
-            // found every pair above the minimum), doubling with every rescan.
-            let keep = max(Self.rescanCandidates << (rescans - 1), 2 * (uncovered.map { reservoirs[$0.a].count }.max() ?? 0))
-            var slot = [Int32](repeating: -1, count: active.count)
-            for (i, v) in uncovered.enumerated() { slot[v.a] = Int32(i) }
-            let minimum = Column(uncovered.map(\.minimum))
-            let collectors = (0..<ScoringKernel.workerCount).map { _ in
-                ThresholdCollector(engine: engine, urgency: urgency, slot: Column(slot), minimum: minimum, keep: keep)
-            }
-            _ = kernel.scan(subset: uncovered.map { Int32($0.a) }, sinks: collectors)
-            var grew = false
-            for (i, v) in uncovered.enumerated() {
-                let found = MatchingEngine.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: keep)
-                if found.count > reservoirs[v.a].count {
-                    let listed = Set(zip(reservoirs[v.a], inTable[v.a]).filter(\.1).map(\.0.listing))
-                    reservoirs[v.a] = found
-                    inTable[v.a] = found.map { listed.contains($0.listing) }
-                    grew = true
-                }
-                if reservoirs[v.a].count == Int(feasible[v.a]) {
-                    bounds[v.a] = -1
-                } else if found.count == keep, let last = found.last {
-                    bounds[v.a] = engine.weight(score: last.score, urgency: urgency[v.a])
-                } else {
-                    bounds[v.a] = v.minimum
-                }
-            }
-            // Nothing new: each rescan found all pairs above its minimum (fewer than `keep`) and the
-            // reservoir held them already, so every pair outside weighs at most the household's u.
-            guard grew else {
+            rescanWork += work
+            let found = rescan(uncovered, potentials: potentials, prices: prices)
+            // None beats u + p: with the reservoirs' pairs (priced above) every feasible pair is covered.
+            guard found.contains(where: { !$0.better.isEmpty }) else {
                 proven = true
                 break
             }
+            for (i, a) in uncovered.enumerated() {
+                let f = found[i]
+                // The reservoir grows by the pairs found; pairs outside it weigh at most the old bound,
+                // and at most the minimum (or the last deep pair) of this rescan.
+                var known = Set(reservoirs[a].map(\.listing))
+                let new = (f.deep + f.better).filter { known.insert($0.listing).inserted }
+                let limit = f.complete ? f.minimum : f.deep.last.map { engine.weight(score: $0.score, urgency: urgency[a]) } ?? bounds[a]
+                bounds[a] = min(bounds[a], limit)
+                guard !new.isEmpty else { continue }
+                // The table keeps its pairs (the warm start needs that) and takes the better ones.
+                let table = Set(zip(reservoirs[a], inTable[a]).filter(\.1).map(\.0.listing)).union(f.better.map(\.listing))
+                reservoirs[a] = MatchingEngine.bestFirst(reservoirs[a] + new, keep: .max)
+                inTable[a] = reservoirs[a].map { table.contains($0.listing) }
+                if !f.better.isEmpty { changedRows.append(Int(active[a])) }
+                // For the bound, should the work end before the next solve.
+                let u = potentials[Int(active[a])]
+                for c in f.better { gains[a] = max(gains[a], engine.weight(score: c.score, urgency: urgency[a]) - prices[Int(c.listing)] - u) }
+            }
+            needSolve = true
         }
         // The duals, raised per household to cover every pair the table lacks, bound any assignment.
         var upperBound = assignment.columnPrices.reduce(0, +) + assignment.rowPotentials.reduce(0, +)
@@ -183,6 +184,42 @@ struct CandidateAssignment {
         return Result(
             assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs, proven: proven,
             upperBound: proven ? assignment.scaledTotal : upperBound)
+    }
+
+    /// What a rescan found for one household: the pairs beating `u + p` (best gain first), and its
+    /// best pairs by score above `minimum` (best first), all of them when `complete`.
+    struct Found {
+        var better: [Pair]
+        var deep: [Pair]
+        var complete: Bool
+        var minimum: Int64
+    }
+
+    /// One kernel pass over households `uncovered` (positions in `active`), skipping blocks whose
+    /// score bound cannot weigh more than `u − rescanMargin`: per household the pairs that beat
+    /// `u + p` (the best `rescanPairs` by how much; none proves every pair of it covered by these
+    /// duals), and its best `rescanCandidates` pairs weighing more than `u − rescanMargin`.
+    func rescan(_ uncovered: [Int], potentials: [Int64], prices: [Int64]) -> [Found] {
+        let active = kernel.households.active
+        var slot = [Int32](repeating: -1, count: active.count)
+        for (i, a) in uncovered.enumerated() { slot[a] = Int32(i) }
+        let u = uncovered.map { potentials[Int(active[$0])] }
+        let minimum = u.map { max(0, $0 - Self.rescanMargin) }
+        let (slots, potential, floor, price) = (Column(slot), Column(u), Column(minimum), Column(prices))
+        let collectors = (0..<ScoringKernel.workerCount).map { _ in
+            RescanCollector(
+                engine: engine, urgency: kernel.households.urgency, slot: slots, potential: potential, minimum: floor, price: price,
+                keep: Self.rescanPairs, deep: Self.rescanCandidates)
+        }
+        _ = kernel.scan(subset: uncovered.map(Int32.init), sinks: collectors)
+        return uncovered.indices.map { i in
+            let all: [(gain: Int64, score: Double, listing: Int32)] = collectors.flatMap { $0.entries(i) }
+            let sorted = all.sorted { $0.gain != $1.gain ? $0.gain > $1.gain : $0.listing < $1.listing }
+            let deep = MatchingEngine.bestFirst(collectors.flatMap { $0.deep.entries(i) }, keep: Self.rescanCandidates)
+            return Found(
+                better: sorted.prefix(Self.rescanPairs).map { Pair(score: $0.score, listing: $0.listing) }, deep: deep,
+                complete: deep.count < Self.rescanCandidates, minimum: minimum[i])
+        }
     }
 
     /// When the optimum is not proven, households the table left without a flat may still have free

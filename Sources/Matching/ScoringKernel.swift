@@ -412,38 +412,96 @@ final class TopLists: CandidateSink, @unchecked Sendable {
     }
 }
 
-/// The best pairs (at most `lists.k`) of some households among those whose assignment weight
-/// exceeds a threshold: a rescan asked for by the assignment's certificate.
-final class ThresholdCollector: CandidateSink, @unchecked Sendable {
+/// A rescan asked for by the assignment's certificate, for some households: the pairs that beat the
+/// duals (`weight > u + p`), the best `keep` of each by how much (then lower listing index; a binary
+/// heap per household whose root is the worst kept pair), and the best `deep.k` pairs by score among
+/// those weighing more than a minimum (a little below `u`), which deepen the household's reservoir.
+final class RescanCollector: CandidateSink, @unchecked Sendable {
     let engine: MatchingEngine
     let urgency: Column<Double>
-    /// Slot in `lists` of each household (by position in `active`), −1 for households not rescanned.
+    /// Slot of each household (by position in `active`), −1 for households not rescanned.
     let slot: Column<Int32>
-    /// Per slot: collect pairs whose weight (`MatchingEngine.weight`) is above this.
+    /// Per slot: the household's row potential `u`, and the minimum weight of the pairs in `deep`.
+    let potential: Column<Int64>
     let minimum: Column<Int64>
-    let lists: TopLists
+    let deep: TopLists
+    /// Per listing (input index): its price `p`.
+    let price: Column<Int64>
+    let keep: Int
+    let gains: Column<Int64>
+    let scores: Column<Double>
+    let listings: Column<Int32>
+    let counts: Column<Int32>
 
-    init(engine: MatchingEngine, urgency: Column<Double>, slot: Column<Int32>, minimum: Column<Int64>, keep: Int) {
+    init(
+        engine: MatchingEngine, urgency: Column<Double>, slot: Column<Int32>, potential: Column<Int64>, minimum: Column<Int64>,
+        price: Column<Int64>, keep: Int, deep: Int
+    ) {
         self.engine = engine
         self.urgency = urgency
         self.slot = slot
+        self.potential = potential
         self.minimum = minimum
-        lists = TopLists(k: keep, households: minimum.count)
+        self.deep = TopLists(k: deep, households: potential.count)
+        self.price = price
+        self.keep = keep
+        gains = Column(repeating: 0, count: keep * potential.count)
+        scores = Column(repeating: 0, count: keep * potential.count)
+        listings = Column(repeating: 0, count: keep * potential.count)
+        counts = Column(repeating: 0, count: potential.count)
     }
+
+    @inline(__always)
+    static func worse(_ g1: Int64, _ l1: Int32, _ g2: Int64, _ l2: Int32) -> Bool { g1 < g2 || (g1 == g2 && l1 > l2) }
 
     func offer(_ a: Int, _ score: Double, _ listing: Int32) {
         let i = Int(slot[a])
-        guard i >= 0, engine.weight(score: score, urgency: urgency[a]) > minimum[i] else { return }
-        lists.offer(i, score, listing)
+        guard i >= 0 else { return }
+        let weight = engine.weight(score: score, urgency: urgency[a])
+        guard weight > minimum[i] else { return }
+        deep.offer(i, score, listing)
+        let gain = weight - price[Int(listing)] - potential[i]
+        guard gain > 0 else { return }
+        let base = i * keep
+        let n = Int(counts[i])
+        let g = gains.base + base, s = scores.base + base, l = listings.base + base
+        var at: Int
+        if n < keep {
+            at = n
+            while at > 0 {
+                let parent = (at - 1) >> 1
+                guard Self.worse(gain, listing, g[parent], l[parent]) else { break }
+                (g[at], s[at], l[at]) = (g[parent], s[parent], l[parent])
+                at = parent
+            }
+            counts[i] = Int32(n + 1)
+        } else {
+            guard Self.worse(g[0], l[0], gain, listing) else { return }
+            at = 0
+            while true {
+                var child = 2 * at + 1
+                guard child < keep else { break }
+                if child + 1 < keep, Self.worse(g[child + 1], l[child + 1], g[child], l[child]) { child += 1 }
+                guard Self.worse(g[child], l[child], gain, listing) else { break }
+                (g[at], s[at], l[at]) = (g[child], s[child], l[child])
+                at = child
+            }
+        }
+        (g[at], s[at], l[at]) = (gain, score, listing)
     }
 
     static var skipsBlocks: Bool { true }
 
-    /// The weight grows with the score: a block whose best score cannot weigh more than the minimum
-    /// has nothing for us.
+    /// The weight grows with the score and prices are never negative: a block whose best score
+    /// cannot weigh more than the minimum (≤ `u`) has nothing for either list.
     func ignores(_ a: Int, below bound: Double) -> Bool {
         let i = Int(slot[a])
         return i < 0 || engine.weight(score: bound, urgency: urgency[a]) <= minimum[i]
+    }
+
+    /// Household slot `i`'s kept pairs, unordered.
+    func entries(_ i: Int) -> [(gain: Int64, score: Double, listing: Int32)] {
+        (0..<Int(counts[i])).map { (gains[i * keep + $0], scores[i * keep + $0], listings[i * keep + $0]) }
     }
 }
 
