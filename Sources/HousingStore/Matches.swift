@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HousingDomain
+import Synchronization
 
 /// What the engine needs: cases looking for a flat, offerable listings, landlords' openness.
 public struct MatchingInput: Sendable {
@@ -91,8 +92,27 @@ public struct CostDecisionView: Codable, Sendable {
 extension AppDatabase {
     /// Loads cases looking for a flat (coaching, searching, viewing) with members and anchors, the
     /// offerable listings and landlords' openness. Each case read is audited.
+    ///
+    /// The listings and landlords (no personal data) are read on another core, from their own
+    /// snapshot, while the households are read and their reads audited: at state scale (500,000
+    /// listings, 50,000 households) each side takes seconds.
     public func matchingInput(on date: CalendarDate, by actor: Actor) throws -> MatchingInput {
-        try write { db in
+        let market = Mutex<Result<([Listing], [Landlord.ID: Landlord.Openness]), any Error>?>(nil)
+        let done = DispatchGroup()
+        done.enter()
+        let writer = self.writer
+        DispatchQueue.global().async {
+            defer { done.leave() }
+            let result = Result {
+                try writer.read { db in
+                    var openness: [Landlord.ID: Landlord.Openness] = [:]
+                    for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }
+                    return (try Self.offerableListings(db), openness)
+                }
+            }
+            market.withLock { $0 = result }
+        }
+        let profiles = try write { db in
             try require(actor, .createHousehold, action: "run matching")
             var request = Household.filter(Stage.allCases.filter(\.isLookingForFlat).map(\.rawValue).contains(Column("stage")))
             if actor.role == .coach { request = request.visible(toCoach: actor.userID) }
@@ -106,11 +126,13 @@ extension AppDatabase {
                 profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
             }
             try Audit.reads(db, actor: actor, entity: "household", of: profiles.map { ($0.household.id?.rawValue, $0.household.id) }, detail: "matching input")
-            let listings = try Self.offerableListings(db)
-            var openness: [Landlord.ID: Landlord.Openness] = [:]
-            for landlord in try Landlord.fetchAll(db) { if let id = landlord.id { openness[id] = landlord.openness } }
-            return MatchingInput(households: profiles, listings: listings, landlordOpenness: openness)
+            return profiles
         }
+        // Waited for outside the write: an in-memory database has one connection, so the read runs
+        // after the write there.
+        done.wait()
+        guard let (listings, openness) = try market.withLock({ $0 })?.get() else { throw StoreError.refused("the listings were not read") }
+        return MatchingInput(households: profiles, listings: listings, landlordOpenness: openness)
     }
 
     /// The offerable listings in id order, exactly as `Listing.all().offerable()` decodes them, but
