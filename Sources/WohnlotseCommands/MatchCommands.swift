@@ -380,7 +380,7 @@ struct SuggestionJSON: Encodable {
 enum ExplanationText {
     static func render(_ s: SuggestionRecord, _ e: MatchExplanation, listing: Listing?, redacted: Bool) -> String {
         let shown = redacted ? e.redactedForJobcentre() : e
-        var out = "Suggestion \(s.id): \(s.householdReference) × listing \(s.listingID) — rank \(s.rank)\(s.assigned ? ", ASSIGNED by the global assignment" : ""), state \(s.state.rawValue) since \(s.stateDate.iso)\n"
+        var out = "Suggestion \(s.id) of run \(s.runID): \(s.householdReference) × listing \(s.listingID) — rank \(s.rank)\(s.assigned ? ", ASSIGNED by the global assignment" : ""), state \(s.state.rawValue) since \(s.stateDate.iso)\n"
         if let l = listing {
             out += "Flat: \(Output.rooms(l.rooms)) room(s), \(Output.area(l.livingArea)), \(l.address.oneLine)\(l.floor.map { ", floor \($0)" } ?? "") — \(l.source)/\(l.externalID)\n"
         }

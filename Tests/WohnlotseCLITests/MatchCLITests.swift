@@ -27,6 +27,7 @@ import Testing
         let id = try assignedSuggestion(cli, household: "PLÖ-2026-003")
         let explain = try cli.ok(["match", "explain", String(id)])
         #expect(explain.stdout.contains("Checks:"))
+        #expect(explain.stdout.hasPrefix("Suggestion \(id) of run 1: PLÖ-2026-003"), "names the run it came from")
         #expect(explain.stdout.contains("✓ cost"))
         #expect(explain.stdout.contains("commute"))
         #expect(explain.stdout.contains("weights: 2026-11 initial (Rules/matching.yaml)"))
