@@ -80,7 +80,7 @@ extension WebApp {
             "today": today.iso,
             "hasSheet": record.events.contains { $0.to == .approved },
         ]) { $1 }
-        if let e { data["explanation"] = v.explanation(e) }
+        if let e { data["explanation"] = v.explanation(e, run: record.runID) }
         if let error { data["error"] = error }
         if jobcentre {
             data["backHref"] = "/review"

@@ -90,8 +90,8 @@ struct SuggestionView {
         "\(l.address.postalCode?.rawValue ?? "") \(l.address.place ?? "") · \(f.decimal(l.rooms)) \(s["roomsShort"]) · \(f.area(l.livingArea))"
     }
 
-    /// Checks, score components and trips, with the versions of the rules used.
-    func explanation(_ e: MatchExplanation) -> [String: Any] {
+    /// Checks, score components and trips, with the versions of the rules used and the run.
+    func explanation(_ e: MatchExplanation, run: Int64) -> [String: Any] {
         [
             "checks": e.checks.map { c -> [String: Any] in
                 ["name": s.label("check", c.id), "passed": c.passed, "mark": c.passed ? "✓" : "✗", "result": c.passed ? s["passed"] : s["failed"],
@@ -109,7 +109,7 @@ struct SuggestionView {
                 ["anchor": t.anchor, "kind": s.label("anchor", t.kind.rawValue), "minutes": f.decimal(t.estimate.minutes, digits: 0),
                  "mode": s.label("mode", t.estimate.mode.rawValue), "km": f.decimal(t.estimate.distanceKilometres), "days": String(t.daysPerWeek)]
             },
-            "versions": s.fill("rulesVersions", e.rulesVersion, e.weightsVersion, f.date(e.date)),
+            "versions": s.fill("rulesVersions", e.rulesVersion, e.weightsVersion, f.date(e.date), String(run)),
         ]
     }
 

@@ -43,7 +43,7 @@ import Testing
             let page = try await browser.get("/suggestions/\(seeded.suggestionID)")
             #expect(page.status == .ok)
             for text in ["Kosten der Unterkunft", "Angemessenheitsgrenze", "Bruttokaltmiete", "Warum diese Wohnung", "Zusicherung erteilen", "Zusicherung ablehnen",
-                         "Lange Straße 7"] {
+                         "Lange Straße 7", "im Matching-Lauf 1."] {
                 #expect(page.body.contains(text), "missing \(text)")
             }
             // Persons and ages, but no names; places only as neutral marks with their kind (therapy as
