@@ -220,10 +220,10 @@ struct RandomMarket {
         try boundedAssignment(size: size, effort: effort, candidates: 1)
     }
 
-    /// The same with spare pairs in the first table (reservoirs of 8: 2 spare pairs each).
+    /// The same with spare pairs in the first table (reservoirs of 16: 2 spare pairs each).
     @Test(arguments: [(60, 40), (30, 200)] as [(Int, Int)], [CandidateAssignment.Effort(solves: 1, rescans: 0), .init(solves: 2, rescans: 1)])
     func aBoundedAssignmentWithSparePairsReportsAGapThatHolds(size: (households: Int, listings: Int), effort: CandidateAssignment.Effort) throws {
-        try boundedAssignment(size: size, effort: effort, candidates: 8)
+        try boundedAssignment(size: size, effort: effort, candidates: 16)
     }
 
     func boundedAssignment(size: (households: Int, listings: Int), effort: CandidateAssignment.Effort, candidates: Int) throws {
@@ -262,12 +262,12 @@ struct RandomMarket {
         #expect(abs(outcome.totalPriority - reported) < 1e-9)
     }
 
-    /// With reservoirs of 8 the first table also holds each household's best 2 flats outside the
+    /// With reservoirs of 16 the first table also holds each household's best 2 flats outside the
     /// popular ones (those among the best of a sample of households): the result is still proven
     /// optimal over all feasible pairs, on a contested market and on a loose one.
     @Test(arguments: [(120, 400, UInt64(82)), (200, 260, 83), (40, 300, 84)] as [(Int, Int, UInt64)])
     func spareFlatsKeepTheAssignmentOptimal(households: Int, listings: Int, seed: UInt64) throws {
-        #expect(CandidateAssignment.spareCandidates(reservoir: 8) == 2)
-        _ = try provenOptimal(RandomMarket(seed: seed, households: households, listings: listings), candidates: 8)
+        #expect(CandidateAssignment.spareCandidates(reservoir: 16) == 2)
+        _ = try provenOptimal(RandomMarket(seed: seed, households: households, listings: listings), candidates: 16)
     }
 }
