@@ -30,13 +30,21 @@ extension MatchingEngine {
         let keep = max(k, assignmentCandidates)
         let prepared = clock.now
 
-        let sinks = (0..<ScoringKernel.workerCount).map { _ in TopLists(k: keep, households: active.count) }
+        let spare = CandidateAssignment.spareCandidates(reservoir: keep)
+        let popular = try CandidateAssignment.popularListings(kernel: kernel, keep: keep, spare: spare, listingCount: listings.count)
+        let sinks = (0..<ScoringKernel.workerCount).map { _ in ReservoirLists(k: keep, spare: spare, households: active.count, popular: popular) }
         let counts = kernel.scan(subset: (0..<active.count).map(Int32.init), sinks: sinks)
         let scored = clock.now
 
-        // Each household's best pairs over all workers, best first, and a bound on the weight of the rest.
+        // Each household's best pairs over all workers, best first, and a bound on the weight of the rest;
+        // and its best pairs among the less popular flats that are not among those.
         let reservoirs: [[CandidateAssignment.Pair]] = try (0..<active.count).map { $0 }.parallelMap { a in
-            Self.bestFirst(sinks.flatMap { $0.entries(a) }, keep: keep)
+            Self.bestFirst(sinks.flatMap { $0.top.entries(a) }, keep: keep)
+        }
+        let spares: [[CandidateAssignment.Pair]] = try (0..<active.count).map { $0 }.parallelMap { a in
+            guard spare > 0 else { return [] }
+            let known = Set(reservoirs[a].map(\.listing))
+            return Self.bestFirst(sinks.flatMap { $0.spare.entries(a) }, keep: spare).filter { !known.contains($0.listing) }
         }
         let bounds: [Int64] = (0..<active.count).map { a in
             guard let last = reservoirs[a].last, Int(counts.feasible[a]) > reservoirs[a].count else { return -1 }
@@ -49,7 +57,7 @@ extension MatchingEngine {
         let solved = try CandidateAssignment(
             engine: self, kernel: kernel, householdCount: households.count, listingCount: listings.count, feasible: counts.feasible,
             effort: assignmentEffort
-        ).solve(reservoirs: reservoirs, bounds: bounds)
+        ).solve(reservoirs: reservoirs, bounds: bounds, spares: spares)
         let lists = solved.reservoirs
         let assignment = solved.assignment.columnForRow
         let assigned = clock.now

@@ -412,6 +412,27 @@ final class TopLists: CandidateSink, @unchecked Sendable {
     }
 }
 
+/// Each household's best `top.k` pairs, and besides them its best `spare.k` pairs among the flats
+/// not marked `popular` (its best flats that few others want: see `CandidateAssignment.spareCandidates`).
+final class ReservoirLists: CandidateSink, @unchecked Sendable {
+    let top: TopLists
+    let spare: TopLists
+    /// Per listing (input index): many households rank it among their best.
+    let popular: Column<Bool>
+
+    init(k: Int, spare: Int, households: Int, popular: Column<Bool>) {
+        top = TopLists(k: k, households: households)
+        self.spare = TopLists(k: spare, households: spare > 0 ? households : 0)
+        self.popular = popular
+    }
+
+    @inline(__always)
+    func offer(_ a: Int, _ score: Double, _ listing: Int32) {
+        top.offer(a, score, listing)
+        if spare.k > 0 && !popular[Int(listing)] { spare.offer(a, score, listing) }
+    }
+}
+
 /// A rescan asked for by the assignment's certificate, for some households: the pairs that beat the
 /// duals (`weight > u + p`), the best `keep` of each by how much (then lower listing index; a binary
 /// heap per household whose root is the worst kept pair), and the best `deep.k` pairs by score among

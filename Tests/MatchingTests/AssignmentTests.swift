@@ -329,6 +329,23 @@ let reductionBudgets: [Int?] = [0, 6, nil]
     }
 }
 
+@Suite struct ReservoirListsTests {
+    /// One pass fills both lists: each household's best pairs, and its best among the flats not
+    /// marked popular (every third flat is popular here).
+    @Test func theSpareListLeavesPopularFlatsOut() {
+        let lists = ReservoirLists(k: 3, spare: 2, households: 2, popular: Column((0..<20).map { $0 % 3 == 0 }))
+        for listing in (0..<20).reversed() {
+            lists.offer(0, Double(listing) / 20, Int32(listing))  // household 0 likes high indices
+            lists.offer(1, Double(20 - listing) / 20, Int32(listing))  // household 1 low ones
+        }
+        func best(_ entries: [(score: Double, listing: Int32)]) -> [Int32] { MatchingEngine.bestFirst(entries, keep: .max).map(\.listing) }
+        #expect(best(lists.top.entries(0)) == [19, 18, 17])
+        #expect(best(lists.spare.entries(0)) == [19, 17])
+        #expect(best(lists.top.entries(1)) == [0, 1, 2])
+        #expect(best(lists.spare.entries(1)) == [1, 2])
+    }
+}
+
 @Suite struct SelectionTests {
     @Test(arguments: [1, 2, 7, 50, 99, 100, 500])
     func partitionLargestMovesExactlyTheLargestKeys(wanted: Int) {
