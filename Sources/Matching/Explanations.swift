@@ -43,11 +43,10 @@ final class RunExplainer: Sendable {
     }
 
     func explanation(household: Int, listing: Int) -> MatchExplanation? {
-        guard households.indices.contains(household), listings.indices.contains(listing) else { return nil }
-        let profile = households[household]
-        let plan = plans[household] ?? engine.plan(profile, context: context)
-        let flat = listings[listing]
-        return engine.explanation(plan, profile: profile, listing: flat, openness: flat.landlordID.flatMap { landlords[$0] }, context: context)
+        var texts = TextTable()
+        guard let f = facts(household: household, listing: listing, texts: &texts) else { return nil }
+        // Facts made here always fit their terms: every text they name is in the table.
+        return try? MatchExplanation(facts: f, terms: engine.terms(context, texts: texts.texts))
     }
 
     func facts(household: Int, listing: Int, texts: inout TextTable) -> ExplanationFacts? {
