@@ -43,17 +43,19 @@ final class RunExplainer: Sendable {
     }
 
     func explanation(household: Int, listing: Int) -> MatchExplanation? {
-        var texts = TextTable()
-        guard let f = facts(household: household, listing: listing, texts: &texts) else { return nil }
-        // Facts made here always fit their terms: every text they name is in the table.
-        return try? MatchExplanation(facts: f, terms: engine.terms(context, texts: texts.texts))
+        pair(household, listing).map { engine.explanation($0.plan, profile: $0.profile, listing: $0.flat, openness: $0.openness, context: context) }
     }
 
     func facts(household: Int, listing: Int, texts: inout TextTable) -> ExplanationFacts? {
+        guard let p = pair(household, listing) else { return nil }
+        return engine.facts(p.plan, profile: p.profile, listing: p.flat, openness: p.openness, context: context, texts: &texts)
+    }
+
+    /// What explaining a pair of the run needs; nil for indices outside the run.
+    private func pair(_ household: Int, _ listing: Int) -> (plan: MatchingEngine.Plan, profile: HouseholdProfile, flat: Listing, openness: Landlord.Openness?)? {
         guard households.indices.contains(household), listings.indices.contains(listing) else { return nil }
         let profile = households[household]
-        let plan = plans[household] ?? engine.plan(profile, context: context)
         let flat = listings[listing]
-        return engine.facts(plan, profile: profile, listing: flat, openness: flat.landlordID.flatMap { landlords[$0] }, context: context, texts: &texts)
+        return (plans[household] ?? engine.plan(profile, context: context), profile, flat, flat.landlordID.flatMap { landlords[$0] })
     }
 }

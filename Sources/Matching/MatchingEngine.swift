@@ -124,9 +124,7 @@ public struct MatchingEngine: Sendable {
         let date: CalendarDate
         let table: CostLimitTable
         let regionOf: [MunicipalityKey: Int]
-        let weights: [Double]
         let rulesVersion: String
-        let weightsVersion: String
     }
 
     func ruleContext(on date: CalendarDate) throws -> RuleContext {
@@ -137,9 +135,8 @@ public struct MatchingEngine: Sendable {
         }
         let heating = book.heating(on: date)
         return RuleContext(
-            date: date, table: table, regionOf: regionOf, weights: normalisedWeights,
-            rulesVersion: "cost limits valid from \(table.validFrom.iso) (\(table.file))" + (heating.map { "; heating valid from \($0.validFrom.iso) (\($0.file))" } ?? ""),
-            weightsVersion: rules.weightsVersion)
+            date: date, table: table, regionOf: regionOf,
+            rulesVersion: "cost limits valid from \(table.validFrom.iso) (\(table.file))" + (heating.map { "; heating valid from \($0.validFrom.iso) (\($0.file))" } ?? ""))
     }
 
     /// An anchor with a known location.
