@@ -141,12 +141,12 @@ enum Audit {
         _ db: Database, actor: Actor, action: String, entity: String, entityID: Int64?, householdID: Household.ID? = nil,
         detail: String? = nil
     ) throws {
-        try reads(db, actor: actor, action: action, entity: entity, of: [(entityID, householdID)], detail: detail)
+        try record(db, actor: actor, action: action, entity: entity, each: [(entityID, householdID)], detail: detail)
     }
 
-    /// One row per entity, as `record` writes it, in order; the chain's head is read once.
-    static func reads(
-        _ db: Database, actor: Actor, action: String = "read", entity: String, of entities: [(id: Int64?, household: Household.ID?)],
+    /// One row per entity, in order, all with the same action and detail; the chain's head is read once.
+    static func record(
+        _ db: Database, actor: Actor, action: String, entity: String, each entities: [(id: Int64?, household: Household.ID?)],
         detail: String? = nil
     ) throws {
         let at = Date().formatted(.iso8601)

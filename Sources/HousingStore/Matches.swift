@@ -125,7 +125,7 @@ extension AppDatabase {
                 guard let id = h.id else { continue }
                 profiles.append(HouseholdProfile(household: h, members: members[id] ?? [], anchors: anchors[id] ?? []))
             }
-            try Audit.reads(db, actor: actor, entity: "household", of: profiles.map { ($0.household.id?.rawValue, $0.household.id) }, detail: "matching input")
+            try Audit.record(db, actor: actor, action: "read", entity: "household", each: profiles.map { ($0.household.id?.rawValue, $0.household.id) }, detail: "matching input")
             return profiles
         }
         // Waited for outside the write: an in-memory database has one connection, so the read runs
