@@ -14,7 +14,10 @@ import WohnlotseCommands
 ///     swift run -c release WohnlotseBench match --households 50000 --listings 500000   # state scale
 ///
 /// Options: `--seed N`; `--cache DIR` keeps the generated database in DIR and starts later runs from
-/// a copy of it. Writing the data (setup) is never part of the timed region.
+/// a copy of it. Writing the data (setup) is never part of the timed region. `--engine-only` runs only
+/// the engine on the loaded input; `--prove` (implies `--engine-only`) lets the assignment work until
+/// its optimum over all feasible pairs is proven, to measure what that costs and how far the bounded
+/// default's total is from the optimum.
 ///
 /// The data: listings at the Kreis Plön places of the gazetteer (±500 m), 1–5 rooms, 25 + 15 m² per
 /// room + 0–19 m², Nettokaltmiete 5.50–10.00 €/m² and kalte Betriebskosten 1.50–2.50 €/m², so rents
@@ -32,6 +35,8 @@ enum MatchBenchmark {
         var repeats = 0
         /// Only load and run the engine (no explanations, no store): for work on the engine.
         var engineOnly = false
+        /// Let the assignment work until its optimum is proven (`MatchingEngine.AssignmentWork`).
+        var prove = false
     }
 
     static func options(_ arguments: [String]) -> Options {
@@ -45,7 +50,8 @@ enum MatchBenchmark {
         if let v = value("--seed").flatMap(UInt64.init) { o.seed = v }
         o.cache = value("--cache")
         if let v = value("--repeat").flatMap(Int.init) { o.repeats = v }
-        o.engineOnly = arguments.contains("--engine-only")
+        o.prove = arguments.contains("--prove")
+        o.engineOnly = arguments.contains("--engine-only") || o.prove
         return o
     }
 
@@ -75,7 +81,7 @@ enum MatchBenchmark {
 
         let db = try AppDatabase.open(path: path)
         let admin = try db.actor(named: "admin", command: "bench")
-        if o.engineOnly { return try engineOnly(db: db, actor: admin, book: book, date: date) }
+        if o.engineOnly { return try engineOnly(db: db, actor: admin, book: book, date: date, work: o.prove ? .untilProven : .bounded) }
         let t = try MatchJob.run(db: db, actor: admin, book: book, rules: book.matching, on: date)
         let (outcome, input) = (t.outcome, t.input)
         let engine = outcome.seconds
@@ -111,9 +117,10 @@ enum MatchBenchmark {
     }
 
     /// `--engine-only`: the engine on the loaded input, its phases with wall and CPU seconds.
-    static func engineOnly(db: AppDatabase, actor: Actor, book: RuleBook, date: CalendarDate) throws {
+    static func engineOnly(db: AppDatabase, actor: Actor, book: RuleBook, date: CalendarDate, work: MatchingEngine.AssignmentWork) throws {
         let input = try db.matchingInput(on: date, by: actor)
-        let engine = MatchingEngine(book: book)
+        var engine = MatchingEngine(book: book)
+        engine.assignmentWork = work
         let clock = ContinuousClock()
         func cpu() -> Double {
             var t = timespec()

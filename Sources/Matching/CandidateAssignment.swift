@@ -113,6 +113,10 @@ struct CandidateAssignment {
         /// An upper bound on the best total over all feasible pairs, in solver weight units (equal
         /// to the assignment's total when proven).
         var upperBound: Int64
+        /// Households a certificate spared a rescan, and households rescanned only in some blocks
+        /// (summed over the rounds; see `Certificates`).
+        var spared = 0
+        var restricted = 0
     }
 
     /// Solves from the kernel's reservoirs (best first) and their bounds (−1: the reservoir holds every
@@ -141,6 +145,8 @@ struct CandidateAssignment {
         // Per household after the last pricing: how much its best reservoir pair outside the table
         // beats u + p (0 if none does).
         var gains = [Int64](repeating: 0, count: active.count)
+        var certificates = Certificates(households: active.count)
+        var (spared, restricted) = (0, 0)
         while true {
             if needSolve {
                 // Warm from the previous solve: only the rows in `changedRows` gained pairs.
@@ -178,7 +184,11 @@ struct CandidateAssignment {
             }
             // Pairs outside the reservoirs: covered where u reaches the bound (prices are never
             // negative); the kernel prices the others' pairs.
-            let uncovered = (0..<active.count).filter { bounds[$0] >= 0 && potentials[Int(active[$0])] < bounds[$0] }
+            let drops = certificates.drops(since: kernel.blocks, prices: prices)
+            let short = (0..<active.count).filter { bounds[$0] >= 0 && potentials[Int(active[$0])] < bounds[$0] }
+            let uncovered = short.filter { !certificates.covers($0, u: potentials[Int(active[$0])], drops: drops) }
+            spared += short.count - uncovered.count
+            restricted += uncovered.filter { certificates.round[$0] >= 0 }.count
             guard !uncovered.isEmpty else {
                 proven = true
                 break
@@ -187,20 +197,28 @@ struct CandidateAssignment {
             guard rescans < effort.rescans, Double(rescanWork + work) <= effort.rescanShare * Double(totalFeasible) else { break }
             rescans += 1
             rescanWork += work
-            let found = rescan(uncovered, potentials: potentials, prices: prices)
+            let found = rescan(uncovered, potentials: potentials, prices: prices, certificates: certificates, drops: drops)
             // None beats u + p: with the reservoirs' pairs (priced above) every feasible pair is covered.
             guard found.contains(where: { !$0.better.isEmpty }) else {
                 proven = true
                 break
             }
+            certificates.rounds.append(prices)
             for (i, a) in uncovered.enumerated() {
                 let f = found[i]
+                let u = potentials[Int(active[a])]
+                // The pairs beating u + p by most join the table: no other beats it by more than the
+                // least of them (nothing, when all joined).
+                certificates.issue(a, u: u + (f.beating > f.better.count ? f.leastGain : 0))
                 // The reservoir grows by the pairs found; pairs outside it weigh at most the old bound,
                 // and at most the minimum (or the last deep pair) of this rescan.
                 var known = Set(reservoirs[a].map(\.listing))
                 let new = (f.deep + f.better).filter { known.insert($0.listing).inserted }
-                let limit = f.complete ? f.minimum : f.deep.last.map { engine.weight(score: $0.score, urgency: urgency[a]) } ?? bounds[a]
-                bounds[a] = min(bounds[a], limit)
+                // (The deep list of a household scanned only where its certificate did not cover bounds nothing.)
+                if !f.restricted {
+                    let limit = f.complete ? f.minimum : f.deep.last.map { engine.weight(score: $0.score, urgency: urgency[a]) } ?? bounds[a]
+                    bounds[a] = min(bounds[a], limit)
+                }
                 guard !new.isEmpty else { continue }
                 // The table keeps its pairs (the warm start needs that) and takes the better ones.
                 let table = Set(zip(reservoirs[a], inTable[a]).filter(\.1).map(\.0.listing)).union(f.better.map(\.listing))
@@ -208,7 +226,6 @@ struct CandidateAssignment {
                 inTable[a] = reservoirs[a].map { table.contains($0.listing) }
                 if !f.better.isEmpty { changedRows.append(Int(active[a])) }
                 // For the bound, should the work end before the next solve.
-                let u = potentials[Int(active[a])]
                 for c in f.better { gains[a] = max(gains[a], engine.weight(score: c.score, urgency: urgency[a]) - prices[Int(c.listing)] - u) }
             }
             needSolve = true
@@ -216,15 +233,16 @@ struct CandidateAssignment {
         // The duals, raised per household to cover every pair the table lacks, bound any assignment.
         var upperBound = assignment.columnPrices.reduce(0, +) + assignment.rowPotentials.reduce(0, +)
         if !proven {
+            let drops = certificates.drops(since: kernel.blocks, prices: assignment.columnPrices)
             for a in 0..<active.count {
                 let u = assignment.rowPotentials[Int(active[a])]
-                upperBound += max(0, gains[a], bounds[a] - u)
+                upperBound += max(0, gains[a], min(bounds[a] - u, certificates.excess(a, u: u, drops: drops)))
             }
-            assignment = completed(assignment, reservoirs: &reservoirs)
+            assignment = try completed(assignment, reservoirs: &reservoirs)
         }
         return Result(
             assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs, proven: proven,
-            upperBound: proven ? assignment.scaledTotal : upperBound)
+            upperBound: proven ? assignment.scaledTotal : upperBound, spared: spared, restricted: restricted)
     }
 
     /// What a rescan found for one household: the pairs beating `u + p` (best gain first), and its
@@ -234,23 +252,88 @@ struct CandidateAssignment {
         var deep: [Pair]
         var complete: Bool
         var minimum: Int64
+        /// Pairs that beat `u + p` (`better` holds the best `rescanPairs` of them, the last by `leastGain`).
+        var beating: Int
+        var leastGain: Int64
+        /// Only the blocks the household's certificate did not cover were scanned.
+        var restricted: Bool
+    }
+
+    /// What rescans proved: after a rescan at duals `u`, `p`, every pair of the household outside the
+    /// table has `w ≤ c + p` with `c = u` (plus the least gain among the pairs it brought, when it
+    /// could not bring all that beat `u + p`), for good: `w` does not change. With later duals `u'`,
+    /// `p'` such a pair can beat them only on a flat whose price fell by more than `u' − c`: a
+    /// household is covered where no price fell that much, and else rescanned only in the blocks
+    /// where one did. On a contested market this spares the passes that otherwise find the same
+    /// pairs again.
+    struct Certificates {
+        /// Prices at each rescan (the round of a certificate is its index).
+        var rounds: [[Int64]] = []
+        /// Per household: the round of its certificate (−1: none) and its `c`.
+        var round: [Int]
+        var potential: [Int64]
+
+        init(households: Int) {
+            round = [Int](repeating: -1, count: households)
+            potential = [Int64](repeating: 0, count: households)
+        }
+
+        /// Per round: per block of the kernel the largest price drop since, and the largest of all.
+        struct Drops {
+            var perBlock: [[Int64]]
+            var most: [Int64]
+        }
+
+        func drops(since blocks: ListingBlocks, prices: [Int64]) -> Drops {
+            let perBlock = rounds.map { then in
+                blocks.blocks.map { block in
+                    var most = Int64.min
+                    for s in block.start..<block.end {
+                        let l = Int(blocks.listing[s])
+                        most = max(most, then[l] - prices[l])
+                    }
+                    return most
+                }
+            }
+            return Drops(perBlock: perBlock, most: perBlock.map { $0.max() ?? .min })
+        }
+
+        mutating func issue(_ a: Int, u: Int64) {
+            round[a] = rounds.count - 1
+            potential[a] = u
+        }
+
+        /// No pair of household `a` outside its reservoir can beat `u + p`.
+        func covers(_ a: Int, u: Int64, drops: Drops) -> Bool { excess(a, u: u, drops: drops) <= 0 }
+
+        /// How much a pair of household `a` outside its reservoir can beat `u + p` at most (`.max` without
+        /// a certificate).
+        func excess(_ a: Int, u: Int64, drops: Drops) -> Int64 {
+            guard round[a] >= 0 else { return .max }
+            let most = drops.most[round[a]]
+            return most == .min ? 0 : most - (u - potential[a])
+        }
     }
 
     /// One kernel pass over households `uncovered` (positions in `active`), skipping blocks whose
     /// score bound cannot weigh more than `u − rescanMargin`: per household the pairs that beat
     /// `u + p` (the best `rescanPairs` by how much; none proves every pair of it covered by these
     /// duals), and its best `rescanCandidates` pairs weighing more than `u − rescanMargin`.
-    func rescan(_ uncovered: [Int], potentials: [Int64], prices: [Int64]) -> [Found] {
+    func rescan(_ uncovered: [Int], potentials: [Int64], prices: [Int64], certificates: Certificates, drops: Certificates.Drops) -> [Found] {
         let active = kernel.households.active
         var slot = [Int32](repeating: -1, count: active.count)
         for (i, a) in uncovered.enumerated() { slot[a] = Int32(i) }
         let u = uncovered.map { potentials[Int(active[$0])] }
         let minimum = u.map { max(0, $0 - Self.rescanMargin) }
         let (slots, potential, floor, price) = (Column(slot), Column(u), Column(minimum), Column(prices))
+        let round = Column(uncovered.map { Int32(certificates.round[$0]) })
+        let risen = Column(uncovered.indices.map { i in certificates.round[uncovered[i]] >= 0 ? u[i] - certificates.potential[uncovered[i]] : Int64.min })
+        let blockDrops = Column(drops.perBlock.flatMap { $0 })
         let collectors = (0..<ScoringKernel.workerCount).map { _ in
             RescanCollector(
-                engine: engine, urgency: kernel.households.urgency, slot: slots, potential: potential, minimum: floor, price: price,
-                keep: Self.rescanPairs, deep: Self.rescanCandidates)
+                weigher: engine.weigher, urgency: kernel.households.urgency, slot: slots, potential: potential, minimum: floor, price: price,
+                risen: risen, round: round, drops: blockDrops, blockCount: kernel.blocks.blocks.count, keep: Self.rescanPairs,
+                deep: Self.rescanCandidates)
         }
         _ = kernel.scan(subset: uncovered.map(Int32.init), sinks: collectors)
         return uncovered.indices.map { i in
@@ -259,17 +342,24 @@ struct CandidateAssignment {
             let deep = MatchingEngine.bestFirst(collectors.flatMap { $0.deep.entries(i) }, keep: Self.rescanCandidates)
             return Found(
                 better: sorted.prefix(Self.rescanPairs).map { Pair(score: $0.score, listing: $0.listing) }, deep: deep,
-                complete: deep.count < Self.rescanCandidates, minimum: minimum[i])
+                complete: deep.count < Self.rescanCandidates, minimum: minimum[i],
+                beating: collectors.reduce(0) { $0 + Int($1.beating[i]) }, leastGain: sorted.prefix(Self.rescanPairs).last?.gain ?? 0,
+                restricted: certificates.round[uncovered[i]] >= 0)
         }
     }
 
     /// When the optimum is not proven, households the table left without a flat may still have free
-    /// flats (the table held only a few pairs each, all taken): each takes its best free one, in
-    /// household order - from its reservoir, or else from a kernel pass over the households still
-    /// without one that keeps their best untaken flats. The bound above still holds (it bounds every
-    /// assignment); only the total grows. A flat found by the kernel joins the household's reservoir
-    /// (the run reports each household's assigned pair from it).
-    func completed(_ assignment: Assignment, reservoirs: inout [[Pair]]) -> Assignment {
+    /// flats (the table held only a few pairs each, all taken; on a contested market their best free
+    /// flats are deep in their lists): a kernel pass over them collects each one's best
+    /// `completionCandidates` flats nobody has, and the exact solver assigns those among them. The
+    /// bound above still holds (it bounds every assignment); only the total grows. A flat so assigned
+    /// joins the household's reservoir (the run reports each household's assigned pair from it).
+    ///
+    /// At state scale 8,500 households end the table without a flat; their best free flats are
+    /// mostly the same few, so giving each its best free one in turn (as this step first did) housed
+    /// a fifth of them per pass and left 3,651 without a flat after three passes. One solve over
+    /// their best 64 free flats each houses all.
+    func completed(_ assignment: Assignment, reservoirs: inout [[Pair]]) throws -> Assignment {
         let active = kernel.households.active
         let urgency = kernel.households.urgency
         var columnForRow = assignment.columnForRow
@@ -277,38 +367,40 @@ struct CandidateAssignment {
         for column in columnForRow where column >= 0 { taken[Int(column)] = true }
         var total = assignment.total
         var scaledTotal = assignment.scaledTotal
-        /// Gives household `a` the best untaken flat of `pairs` (best first), if any weighs anything.
-        func place(_ a: Int, _ pairs: [Pair]) -> Pair? {
-            for c in pairs where !taken[Int(c.listing)] {
-                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency[a])))
-                guard AssignmentSolver.scaledScore(weight) > 0 else { return nil }
-                columnForRow[Int(active[a])] = c.listing
-                taken[Int(c.listing)] = true
-                total += weight
-                scaledTotal += AssignmentSolver.scaledScore(weight)
-                return c
-            }
-            return nil
-        }
-        for a in 0..<active.count where columnForRow[Int(active[a])] < 0 { _ = place(a, reservoirs[a]) }
-        // Still without: their best flats nobody has, found by the kernel (a few rounds, as households
-        // earlier in the order may take the same ones).
         for _ in 0..<Self.completionRounds {
             let open = (0..<active.count).filter { columnForRow[Int(active[$0])] < 0 && feasible[$0] > 0 }
             guard !open.isEmpty else { break }
             var slot = [Int32](repeating: -1, count: active.count)
             for (i, a) in open.enumerated() { slot[a] = Int32(i) }
-            let free = Column(taken)
-            let slots = Column(slot)
+            let (free, slots) = (Column(taken), Column(slot))
             let collectors = (0..<ScoringKernel.workerCount).map { _ in
-                FreeCollector(slot: slots, taken: free, lists: TopLists(k: Self.addedPairs, households: open.count))
+                FreeCollector(slot: slots, taken: free, lists: TopLists(k: Self.completionCandidates, households: open.count))
             }
             _ = kernel.scan(subset: open.map(Int32.init), sinks: collectors)
-            var placed = 0
+            let found = open.indices.map { i in MatchingEngine.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: Self.completionCandidates) }
+            var rowStart = [0]
+            var columns: [Int32] = []
+            var weights: [Double] = []
             for (i, a) in open.enumerated() {
-                guard let c = place(a, MatchingEngine.bestFirst(collectors.flatMap { $0.lists.entries(i) }, keep: Self.addedPairs)) else { continue }
+                for c in found[i] {
+                    columns.append(c.listing)
+                    weights.append(min(1, max(0, engine.priority(score: c.score, urgency: urgency[a]))))
+                }
+                rowStart.append(columns.count)
+            }
+            let placement = AssignmentSolver.maximize(
+                try SparseScores(rowCount: open.count, columnCount: listingCount, rowStart: rowStart, columns: columns, scores: weights))
+            var placed = 0
+            for (i, a) in open.enumerated() where placement.columnForRow[i] >= 0 {
+                let listing = placement.columnForRow[i]
+                guard let c = found[i].first(where: { $0.listing == listing }) else { continue }
+                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency[a])))
+                columnForRow[Int(active[a])] = listing
+                taken[Int(listing)] = true
+                total += weight
+                scaledTotal += AssignmentSolver.scaledScore(weight)
                 placed += 1
-                if !reservoirs[a].contains(where: { $0.listing == c.listing }) { reservoirs[a] = MatchingEngine.bestFirst(reservoirs[a] + [c], keep: .max) }
+                if !reservoirs[a].contains(where: { $0.listing == listing }) { reservoirs[a] = MatchingEngine.bestFirst(reservoirs[a] + [c], keep: .max) }
             }
             guard placed > 0 else { break }
         }
@@ -317,8 +409,11 @@ struct CandidateAssignment {
             columnPrices: assignment.columnPrices)
     }
 
-    /// Kernel passes that look for free flats for households left without one.
+    /// Kernel passes that look for free flats for households left without one (a household whose
+    /// free flats all went to others in one pass may find more in the next).
     static let completionRounds = 3
+    /// Free flats per household the completion's solve chooses among.
+    static let completionCandidates = 256
 
     /// The solver's table: the marked reservoir pairs of every household, weighted by priority.
     func table(_ reservoirs: [[Pair]], _ inTable: [[Bool]]) throws -> SparseScores {

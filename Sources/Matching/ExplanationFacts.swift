@@ -180,10 +180,10 @@ extension MatchingRules {
 
     /// Score × (1 + fairness weight × urgency), normalised to 0…1.
     @inline(__always)
-    func priority(score: Double, urgency: Double) -> Double {
-        let f = fairness.weight
-        return score * (1 + f * urgency) / (1 + f)
-    }
+    func priority(score: Double, urgency: Double) -> Double { Self.priority(score: score, urgency: urgency, fairness: fairness.weight) }
+
+    @inline(__always)
+    static func priority(score: Double, urgency: Double, fairness f: Double) -> Double { score * (1 + f * urgency) / (1 + f) }
 }
 
 extension MatchingEngine {

@@ -27,6 +27,21 @@ public struct MatchingEngine: Sendable {
     /// How much work proving the assignment optimal may take (tests lift or lower it).
     var assignmentEffort = CandidateAssignment.Effort.standard
 
+    /// How long the assignment works at proving its optimum (`CandidateAssignment`).
+    public enum AssignmentWork: Sendable {
+        /// Bounded: on a large contested market it stops with the best assignment found and an upper
+        /// bound on how far from the optimum that is (the default; the CLI's).
+        case bounded
+        /// Until the optimum over all feasible pairs is proven, however many kernel passes that takes
+        /// (the benchmark's `--prove`: minutes at state scale).
+        case untilProven
+    }
+
+    public var assignmentWork: AssignmentWork {
+        get { assignmentEffort.rescans == .max ? .untilProven : .bounded }
+        set { assignmentEffort = newValue == .untilProven ? .unlimited : .standard }
+    }
+
     public init(book: RuleBook, rules: MatchingRules? = nil, travel: (any TravelTimeEstimator)? = nil) {
         self.book = book
         self.rules = rules ?? book.matching
@@ -87,6 +102,8 @@ public struct MatchingEngine: Sendable {
         public var assignmentGap: Double
         /// The run's plans, for building explanations of its results without repeating the work.
         let explainer: RunExplainer?
+        /// `CandidateAssignment.Result.spared` and `.restricted` (for tests).
+        var certificates = (spared: 0, restricted: 0)
 
         /// The full explanation of a pair of this run (indices into the run's households and
         /// listings), built from the run's own plans; equal to `MatchingEngine.explain` for the pair.

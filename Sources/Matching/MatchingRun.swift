@@ -93,7 +93,7 @@ extension MatchingEngine {
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
             assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves, assignmentProven: solved.proven,
             assignmentGap: Double(solved.upperBound - solved.assignment.scaledTotal) / AssignmentSolver.scoreScale,
-            explainer: explainer)
+            explainer: explainer, certificates: (solved.spared, solved.restricted))
     }
 
     /// A run's best candidates before the assignment, and how to explain them.
@@ -110,8 +110,19 @@ extension MatchingEngine {
     }
 
     /// The solver's integer weight of a pair.
-    func weight(score: Double, urgency: Double) -> Int64 {
-        AssignmentSolver.scaledScore(min(1, max(0, priority(score: score, urgency: urgency))))
+    func weight(score: Double, urgency: Double) -> Int64 { weigher.weight(score: score, urgency: urgency) }
+
+    var weigher: Weigher { Weigher(fairness: rules.fairness.weight) }
+
+    /// `weight(score:urgency:)` with the one rule it needs copied out: the kernel's sinks weigh every
+    /// pair they are offered, and reaching into the rules for each cost a tenth of a rescan.
+    struct Weigher: Sendable {
+        let fairness: Double
+
+        @inline(__always)
+        func weight(score: Double, urgency: Double) -> Int64 {
+            AssignmentSolver.scaledScore(min(1, max(0, MatchingRules.priority(score: score, urgency: urgency, fairness: fairness))))
+        }
     }
 
     /// Best first: higher score, then lower listing index; at most `keep`.

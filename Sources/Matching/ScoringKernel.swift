@@ -341,12 +341,16 @@ protocol CandidateSink: AnyObject, Sendable {
     func offer(_ household: Int, _ score: Double, _ listing: Int32)
     /// Whether the sink wants nothing from a block in which household's scores are at most `bound`.
     func ignores(_ household: Int, below bound: Double) -> Bool
+    /// Whether the sink wants nothing from block `block` for the household, whatever its scores
+    /// (asked first: it costs less than the bound).
+    func ignores(_ household: Int, block: Int) -> Bool
     /// Whether `ignores` can ever be true (else the kernel does not compute bounds for it).
     static var skipsBlocks: Bool { get }
 }
 
 extension CandidateSink {
     func ignores(_ household: Int, below bound: Double) -> Bool { false }
+    func ignores(_ household: Int, block: Int) -> Bool { false }
     static var skipsBlocks: Bool { false }
 }
 
@@ -435,10 +439,15 @@ final class ReservoirLists: CandidateSink, @unchecked Sendable {
 
 /// A rescan asked for by the assignment's certificate, for some households: the pairs that beat the
 /// duals (`weight > u + p`), the best `keep` of each by how much (then lower listing index; a binary
-/// heap per household whose root is the worst kept pair), and the best `deep.k` pairs by score among
-/// those weighing more than a minimum (a little below `u`), which deepen the household's reservoir.
+/// heap per household whose root is the worst kept pair) and how many there were, and the best
+/// `deep.k` pairs by score among those weighing more than a minimum (a little below `u`), which
+/// deepen the household's reservoir.
+///
+/// A household whose earlier rescan was complete (`CandidateAssignment.Certificate`) is scanned only
+/// in the blocks where some flat's price fell since by more than the household's `u` rose: in the
+/// others no pair can beat `u + p`. Its `deep` list then holds only what those blocks had.
 final class RescanCollector: CandidateSink, @unchecked Sendable {
-    let engine: MatchingEngine
+    let weigher: MatchingEngine.Weigher
     let urgency: Column<Double>
     /// Slot of each household (by position in `active`), −1 for households not rescanned.
     let slot: Column<Int32>
@@ -448,28 +457,41 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
     let deep: TopLists
     /// Per listing (input index): its price `p`.
     let price: Column<Int64>
+    /// Per slot: how much `u` rose since the household's certificate, and the certificate's round
+    /// (−1: none); per round × block: the most a price in the block fell since that round.
+    let risen: Column<Int64>
+    let round: Column<Int32>
+    let drops: Column<Int64>
+    let blockCount: Int
     let keep: Int
     let gains: Column<Int64>
     let scores: Column<Double>
     let listings: Column<Int32>
     let counts: Column<Int32>
+    /// Per slot: pairs beating `u + p` (kept or not).
+    let beating: Column<Int32>
 
     init(
-        engine: MatchingEngine, urgency: Column<Double>, slot: Column<Int32>, potential: Column<Int64>, minimum: Column<Int64>,
-        price: Column<Int64>, keep: Int, deep: Int
+        weigher: MatchingEngine.Weigher, urgency: Column<Double>, slot: Column<Int32>, potential: Column<Int64>, minimum: Column<Int64>,
+        price: Column<Int64>, risen: Column<Int64>, round: Column<Int32>, drops: Column<Int64>, blockCount: Int, keep: Int, deep: Int
     ) {
-        self.engine = engine
+        self.weigher = weigher
         self.urgency = urgency
         self.slot = slot
         self.potential = potential
         self.minimum = minimum
         self.deep = TopLists(k: deep, households: potential.count)
         self.price = price
+        self.risen = risen
+        self.round = round
+        self.drops = drops
+        self.blockCount = blockCount
         self.keep = keep
         gains = Column(repeating: 0, count: keep * potential.count)
         scores = Column(repeating: 0, count: keep * potential.count)
         listings = Column(repeating: 0, count: keep * potential.count)
         counts = Column(repeating: 0, count: potential.count)
+        beating = Column(repeating: 0, count: potential.count)
     }
 
     @inline(__always)
@@ -478,11 +500,12 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
     func offer(_ a: Int, _ score: Double, _ listing: Int32) {
         let i = Int(slot[a])
         guard i >= 0 else { return }
-        let weight = engine.weight(score: score, urgency: urgency[a])
+        let weight = weigher.weight(score: score, urgency: urgency[a])
         guard weight > minimum[i] else { return }
         deep.offer(i, score, listing)
         let gain = weight - price[Int(listing)] - potential[i]
         guard gain > 0 else { return }
+        beating[i] += 1
         let base = i * keep
         let n = Int(counts[i])
         let g = gains.base + base, s = scores.base + base, l = listings.base + base
@@ -513,11 +536,19 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
 
     static var skipsBlocks: Bool { true }
 
+    /// The household's certificate covers block `b`: no price in it fell by more than `u` rose.
+    func ignores(_ a: Int, block b: Int) -> Bool {
+        let i = Int(slot[a])
+        guard i >= 0 else { return true }
+        let r = Int(round[i])
+        return r >= 0 && drops[r * blockCount + b] <= risen[i]
+    }
+
     /// The weight grows with the score and prices are never negative: a block whose best score
     /// cannot weigh more than the minimum (≤ `u`) has nothing for either list.
     func ignores(_ a: Int, below bound: Double) -> Bool {
         let i = Int(slot[a])
-        return i < 0 || engine.weight(score: bound, urgency: urgency[a]) <= minimum[i]
+        return i < 0 || weigher.weight(score: bound, urgency: urgency[a]) <= minimum[i]
     }
 
     /// Household slot `i`'s kept pairs, unordered.
@@ -731,7 +762,9 @@ struct ScoringKernel: Sendable {
                 }
                 let end = lo
                 let limit = H.limit[a * regions + block.region]
-                if Sink.skipsBlocks && sink.ignores(a, below: self.bound(household: a, block: b, limit: limit)) { continue }
+                if Sink.skipsBlocks && (sink.ignores(a, block: b) || sink.ignores(a, below: self.bound(household: a, block: b, limit: limit))) {
+                    continue
+                }
                 scored += end - start
                 let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
                 let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]

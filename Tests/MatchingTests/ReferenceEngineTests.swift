@@ -200,6 +200,16 @@ struct RandomMarket {
         #expect(outcome.assignmentRounds > 2, "two candidates each cannot have been enough")
     }
 
+    /// A household's rescan proves for good that none of its pairs outside the table beats the duals
+    /// of that round by more than what it brought: later rounds rescan it only in the blocks where a
+    /// price fell by more than its row potential rose, or not at all. On contested markets that needs
+    /// several rescans this must happen, and the result must still be the full table's optimum.
+    @Test(arguments: [(90, 120, UInt64(81)), (120, 400, 82), (200, 260, 83)] as [(Int, Int, UInt64)])
+    func laterRescansSpareWhatEarlierOnesProved(households: Int, listings: Int, seed: UInt64) throws {
+        let outcome = try provenOptimal(RandomMarket(seed: seed, households: households, listings: listings), candidates: 2)
+        #expect(outcome.certificates.restricted > 0, "no household was rescanned only where its certificate did not reach")
+    }
+
     /// Checks the run with `candidates` per household (2 suggestions, small blocks, unlimited effort)
     /// against the reference (`check`), and returns it.
     func provenOptimal(_ market: RandomMarket, candidates: Int) throws -> MatchingEngine.Outcome {
