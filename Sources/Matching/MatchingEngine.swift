@@ -86,6 +86,9 @@ public struct MatchingEngine: Sendable {
         /// computed. Cost-band pairs in blocks a household cannot take (a municipality its
         /// Wohnsitzauflage or exclusions rule out, too few rooms or m² in the whole block) are not.
         public var pairsScored: Int
+        /// Pairs whose hard filters the kernel checked (to count the feasible ones) without scoring
+        /// them: their block's score bound for the household was below every pair it already kept.
+        public var pairsOnlyFiltered: Int
         /// Pairs that pass every hard filter.
         public var feasiblePairs: Int
         public var assignedCount: Int

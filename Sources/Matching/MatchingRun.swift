@@ -33,7 +33,7 @@ extension MatchingEngine {
         let spare = CandidateAssignment.spareCandidates(reservoir: keep)
         let popular = try CandidateAssignment.popularListings(kernel: kernel, keep: keep, spare: spare, listingCount: listings.count)
         let sinks = (0..<ScoringKernel.workerCount).map { _ in ReservoirLists(k: keep, spare: spare, households: active.count, popular: popular) }
-        let counts = kernel.scan(subset: (0..<active.count).map(Int32.init), sinks: sinks)
+        let counts = kernel.scan(subset: (0..<active.count).map(Int32.init), sinks: sinks, counting: true)
         let scored = clock.now
 
         // Each household's best pairs over all workers, best first, and a bound on the weight of the rest;
@@ -88,7 +88,7 @@ extension MatchingEngine {
         }
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         return Outcome(
-            results: results, pairsConsidered: thresholds.pairsInCostBands(blocks), pairsScored: counts.scored,
+            results: results, pairsConsidered: thresholds.pairsInCostBands(blocks), pairsScored: counts.scored, pairsOnlyFiltered: counts.filtered,
             feasiblePairs: counts.feasible.reduce(0) { $0 + Int($1) }, assignedCount: assignedCount, totalPriority: total,
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
             assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves, assignmentProven: solved.proven,

@@ -414,6 +414,12 @@ final class TopLists: CandidateSink, @unchecked Sendable {
     func entries(_ a: Int) -> [(score: Double, listing: Int32)] {
         (0..<Int(counts[a])).map { (scores[a * k + $0], listings[a * k + $0]) }
     }
+
+    static var skipsBlocks: Bool { true }
+
+    /// Full, and the worst kept pair scores more than anything in the block can: nothing would enter.
+    @inline(__always)
+    func ignores(_ a: Int, below bound: Double) -> Bool { k == 0 || (Int(counts[a]) == k && bound < scores[a * k]) }
 }
 
 /// Each household's best `top.k` pairs, and besides them its best `spare.k` pairs among the flats
@@ -435,6 +441,10 @@ final class ReservoirLists: CandidateSink, @unchecked Sendable {
         top.offer(a, score, listing)
         if spare.k > 0 && !popular[Int(listing)] { spare.offer(a, score, listing) }
     }
+
+    static var skipsBlocks: Bool { true }
+
+    func ignores(_ a: Int, below bound: Double) -> Bool { top.ignores(a, below: bound) && spare.ignores(a, below: bound) }
 }
 
 /// A rescan asked for by the assignment's certificate, for some households: the pairs that beat the
@@ -575,6 +585,13 @@ final class FreeCollector: CandidateSink, @unchecked Sendable {
         guard i >= 0, !taken[Int(listing)] else { return }
         lists.offer(i, score, listing)
     }
+
+    static var skipsBlocks: Bool { true }
+
+    func ignores(_ a: Int, below bound: Double) -> Bool {
+        let i = Int(slot[a])
+        return i < 0 || lists.ignores(i, below: bound)
+    }
 }
 
 /// The scoring kernel: for every block (workers take blocks in turn, one per core) and every
@@ -616,14 +633,19 @@ struct ScoringKernel: Sendable {
     struct Counts {
         /// Pairs evaluated (every hard filter, and the score when they pass).
         var scored = 0
+        /// Pairs only filtered, to count the feasible ones: their block's score bound showed that
+        /// no score there could matter to the sink (`scan(counting:)`).
+        var filtered = 0
         /// Feasible pairs per household (by position in `households.active`).
         var feasible: [Int32]
     }
 
     /// Runs the kernel for the households `subset` (positions in `households.active`) with one sink
     /// per worker, returning the counts summed over the workers.
-    func scan<Sink: CandidateSink>(subset: [Int32], sinks: [Sink]) -> Counts {
-        let workers = sinks.map { Worker(sink: $0, kernel: self) }
+    /// With `counting`, the feasible pairs of blocks the sink ignores are still counted (the
+    /// filters only, no score); without, such blocks are skipped and the feasible counts are partial.
+    func scan<Sink: CandidateSink>(subset: [Int32], sinks: [Sink], counting: Bool = false) -> Counts {
+        let workers = sinks.map { Worker(sink: $0, kernel: self, counting: counting) }
         let queue = BlockQueue()
         let subset = Column(subset)
         DispatchQueue.concurrentPerform(iterations: workers.count) { w in
@@ -637,6 +659,7 @@ struct ScoringKernel: Sendable {
         var counts = Counts(feasible: [Int32](repeating: 0, count: households.active.count))
         for worker in workers {
             counts.scored += worker.scored
+            counts.filtered += worker.filtered
             for a in 0..<households.active.count { counts.feasible[a] += worker.feasible[a] }
         }
         return counts
@@ -653,7 +676,9 @@ struct ScoringKernel: Sendable {
     final class Worker<Sink: CandidateSink>: @unchecked Sendable {
         let sink: Sink
         let kernel: ScoringKernel
+        let counting: Bool
         var scored = 0
+        var filtered = 0
         let feasible: Column<Int32>
         /// Commute score per cached anchor location × listing of the block being scanned.
         let trips: Column<Double>
@@ -665,9 +690,10 @@ struct ScoringKernel: Sendable {
         let anchorDays: UnsafeMutablePointer<Double>
         let anchorPoints: UnsafeMutablePointer<Int>
 
-        init(sink: Sink, kernel: ScoringKernel) {
+        init(sink: Sink, kernel: ScoringKernel, counting: Bool) {
             self.sink = sink
             self.kernel = kernel
+            self.counting = counting
             feasible = Column(repeating: 0, count: kernel.households.active.count)
             trips = Column(repeating: 0, count: kernel.households.cachedPoints.count * kernel.blocks.capacity)
             filledFor = Column(repeating: -1, count: kernel.households.cachedPoints.count)
@@ -762,12 +788,22 @@ struct ScoringKernel: Sendable {
                 }
                 let end = lo
                 let limit = H.limit[a * regions + block.region]
+                let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
+                let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
+                /// The hard filters the block and cost band leave to check per listing.
+                @inline(__always) func passes(_ s: Int) -> Bool {
+                    area[s] >= minArea && rooms[s] >= minRooms && flags[s] & required == required && wbsRooms[s] <= maxWbs
+                        && floorNoLift[s] <= maxFloor && availableDay[s] <= deadline
+                }
                 if Sink.skipsBlocks && (sink.ignores(a, block: b) || sink.ignores(a, below: self.bound(household: a, block: b, limit: limit))) {
+                    guard counting else { continue }
+                    var feasible: Int32 = 0
+                    for s in start..<end where passes(s) { feasible += 1 }
+                    self.feasible[a] += feasible
+                    filtered += end - start
                     continue
                 }
                 scored += end - start
-                let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
-                let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
                 let appropriate = H.appropriateArea[a]
                 let preferred = H.preferred[a * places + block.place]
                 let anchorStart = H.anchorStart[a]
@@ -776,9 +812,7 @@ struct ScoringKernel: Sendable {
                 var tripsReady = false
                 var feasible: Int32 = 0
                 for s in start..<end {
-                    guard area[s] >= minArea, rooms[s] >= minRooms, flags[s] & required == required, wbsRooms[s] <= maxWbs,
-                        floorNoLift[s] <= maxFloor, availableDay[s] <= deadline
-                    else { continue }
+                    guard passes(s) else { continue }
                     feasible += 1
                     var commute = noAnchor
                     if anchors > 0 {

@@ -119,14 +119,15 @@ struct RandomMarket {
         return AssignmentSolver.maximize(try SparseScores(rowCount: table.count, columnCount: listings, rowStart: rowStart, columns: columns, scores: scores)).scaledTotal
     }
 
-    func check(_ market: RandomMarket, rules: MatchingRules, engine: MatchingEngine) throws {
+    @discardableResult
+    func check(_ market: RandomMarket, rules: MatchingRules, engine: MatchingEngine) throws -> MatchingEngine.Outcome {
         let outcome = try engine.run(households: market.households, listings: market.listings, landlords: market.landlords, on: day)
         let table = try referenceTable(market, rules: rules)
         let referenceRun = try ReferenceEngine(book: repoBook, rules: rules).run(
             households: market.households, listings: market.listings, landlords: market.landlords, on: day)
         #expect(outcome.pairsConsidered == referenceRun.pairsConsidered)
         #expect(outcome.feasiblePairs == referenceRun.feasiblePairs)
-        #expect(outcome.pairsScored <= outcome.pairsConsidered)
+        #expect(outcome.pairsScored + outcome.pairsOnlyFiltered <= outcome.pairsConsidered)
         let k = rules.suggestionsPerHousehold
         var assignedTotal: Int64 = 0
         var usedListings = Set<Int>()
@@ -160,6 +161,7 @@ struct RandomMarket {
         let again = try engine.run(households: market.households, listings: market.listings, landlords: market.landlords, on: day)
         #expect(again.results.map(\.top) == outcome.results.map(\.top))
         #expect(again.results.map(\.assigned) == outcome.results.map(\.assigned))
+        return outcome
     }
 
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
@@ -168,9 +170,12 @@ struct RandomMarket {
         if seed % 2 == 0 { rules.costTolerancePercent = 5 }
         if seed % 3 == 0 { rules.suggestionsPerHousehold = 3 }
         var engine = MatchingEngine(book: repoBook, rules: rules)
-        // Small blocks, so the block cut and the per-block commute cache are exercised too.
-        if seed > 3 { engine.blockCapacity = 3 }
-        try check(RandomMarket(seed: seed, households: 25, listings: 160), rules: rules, engine: engine)
+        // Small blocks, so the block cut, the per-block commute cache and skipping the scores of blocks
+        // that cannot reach a household's kept pairs (still counting their feasible pairs) are
+        // exercised too.
+        if seed > 3 { (engine.blockCapacity, engine.assignmentCandidates, engine.assignmentEffort) = (3, 4, .unlimited) }
+        let outcome = try check(RandomMarket(seed: seed, households: 25, listings: 160), rules: rules, engine: engine)
+        if seed > 3 { #expect(outcome.pairsOnlyFiltered > 0, "no block was only filtered") }
     }
 
     /// With one candidate per household the first assignment is rarely provably optimal: the
