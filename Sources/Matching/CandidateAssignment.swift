@@ -117,6 +117,8 @@ struct CandidateAssignment {
         /// (summed over the rounds; see `Certificates`).
         var spared = 0
         var restricted = 0
+        /// When not proven: the table's assignment before `completed` housed whom it could.
+        var tableAssignment: [Int32]?
     }
 
     /// Solves from the kernel's reservoirs (best first) and their bounds (−1: the reservoir holds every
@@ -147,6 +149,7 @@ struct CandidateAssignment {
         var gains = [Int64](repeating: 0, count: active.count)
         var certificates = Certificates(households: active.count)
         var (spared, restricted) = (0, 0)
+        var tableAssignment: [Int32]?
         while true {
             if needSolve {
                 // Warm from the previous solve: only the rows in `changedRows` gained pairs.
@@ -238,11 +241,12 @@ struct CandidateAssignment {
                 let u = assignment.rowPotentials[Int(active[a])]
                 upperBound += max(0, gains[a], min(bounds[a] - u, certificates.excess(a, u: u, drops: drops)))
             }
+            tableAssignment = assignment.columnForRow
             assignment = try completed(assignment, reservoirs: &reservoirs)
         }
         return Result(
             assignment: assignment, reservoirs: reservoirs, solves: solves, rescans: rescans, tablePairs: tablePairs, proven: proven,
-            upperBound: proven ? assignment.scaledTotal : upperBound, spared: spared, restricted: restricted)
+            upperBound: proven ? assignment.scaledTotal : upperBound, spared: spared, restricted: restricted, tableAssignment: tableAssignment)
     }
 
     /// What a rescan found for one household: the pairs beating `u + p` (best gain first), and its

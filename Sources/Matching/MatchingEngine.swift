@@ -107,6 +107,8 @@ public struct MatchingEngine: Sendable {
         let explainer: RunExplainer?
         /// `CandidateAssignment.Result.spared` and `.restricted` (for tests).
         var certificates = (spared: 0, restricted: 0)
+        /// `CandidateAssignment.Result.tableAssignment` (for tests).
+        var tableAssignment: [Int32]?
 
         /// The full explanation of a pair of this run (indices into the run's households and
         /// listings), built from the run's own plans; equal to `MatchingEngine.explain` for the pair.

@@ -93,7 +93,7 @@ extension MatchingEngine {
             seconds: Timings(preparation: seconds(prepared - start), scoring: seconds(scored - prepared), assignment: seconds(assigned - scored)),
             assignmentPairs: solved.tablePairs, assignmentRounds: solved.solves, assignmentProven: solved.proven,
             assignmentGap: Double(solved.upperBound - solved.assignment.scaledTotal) / AssignmentSolver.scoreScale,
-            explainer: explainer, certificates: (solved.spared, solved.restricted))
+            explainer: explainer, certificates: (solved.spared, solved.restricted), tableAssignment: solved.tableAssignment)
     }
 
     /// A run's best candidates before the assignment, and how to explain them.

@@ -277,6 +277,35 @@ struct RandomMarket {
         #expect(abs(outcome.totalPriority - reported) < 1e-9)
     }
 
+    /// When the work bound stops the assignment, the households its table left without a flat are
+    /// housed by one exact solve over the flats the table left free, not each in turn taking its best
+    /// free flat: on a tight contested market their total must equal the optimum of that remainder
+    /// (computed from the reference engine's full table), and the rest keep the table's flats.
+    @Test(arguments: [(60, 40, UInt64(91)), (90, 120, 92), (120, 90, 93)] as [(Int, Int, UInt64)])
+    func householdsLeftWithoutAFlatAreHousedOptimallyAmongTheFreeFlats(households: Int, listings: Int, seed: UInt64) throws {
+        var rules = repoBook.matching
+        rules.suggestionsPerHousehold = 1
+        var engine = MatchingEngine(book: repoBook, rules: rules)
+        engine.assignmentCandidates = 1
+        engine.assignmentEffort = CandidateAssignment.Effort(solves: 1, rescans: 0)
+        let market = RandomMarket(seed: seed, households: households, listings: listings)
+        let outcome = try engine.run(households: market.households, listings: market.listings, landlords: market.landlords, on: day)
+        let table = try referenceTable(market, rules: rules)
+        let before = try #require(outcome.tableAssignment, "the bound was reached")
+        let held = Set(before.filter { $0 >= 0 }.map(Int.init))
+        let open = outcome.results.filter { before[$0.household] < 0 && $0.skippedBecause == nil }.map(\.household)
+        #expect(open.count >= 5, "the table should leave several households without a flat here")
+        for result in outcome.results where before[result.household] >= 0 {
+            #expect(result.assigned == Int(before[result.household]), "household \(result.household) keeps the table's flat")
+        }
+        let remainder = table.enumerated().map { hi, row in open.contains(hi) ? row.filter { !held.contains($0.listing) } : [] }
+        var achieved: Int64 = 0
+        for hi in open {
+            if let li = outcome.results[hi].assigned { achieved += AssignmentSolver.scaledScore(min(1, max(0, table[hi][li].explanation.priority))) }
+        }
+        #expect(achieved == (try optimum(remainder, listings: market.listings.count)))
+    }
+
     /// With reservoirs of 16 the first table also holds each household's best 2 flats outside the
     /// popular ones (those among the best of a sample of households): the result is still proven
     /// optimal over all feasible pairs, on a contested market and on a loose one.
