@@ -15,7 +15,8 @@ import HousingDomain
 /// not are *priced* by the kernel: one pass over them, skipping blocks whose score bound cannot beat
 /// `u`, collects every pair that beats `u + p` (the best `rescanPairs` by how much: they join the
 /// table) and the household's best pairs down to a little below `u` (they deepen the reservoir and
-/// lower its bound, so that a small change of `u` later does not need another pass). When a pass finds
+/// lower its bound, so that a small change of `u` later does not need another pass), and leaves a
+/// certificate that spares it later passes where prices did not fall (`Certificates`). When a pass finds
 /// no pair beating `u + p`, `u + p ≥ w` holds for every feasible pair and LP duality proves the
 /// assignment optimal over all of them. Ranking what a pass brings by `w − p` rather than by score
 /// matters on a contested market: there a household's best flats by score are all taken at high
@@ -33,7 +34,9 @@ import HousingDomain
 /// the bound is reached the assignment is the best over the pairs in the table, and the same duals,
 /// raised where a pair outside the table beats them, give an upper bound on the best total over all
 /// feasible pairs: the result says how far from the optimum it can be at most (`upperBound − total`;
-/// 0 when proven).
+/// 0 when proven). Households the table left without a flat are then housed by an exact solve over
+/// their best free flats (`completed`). At state scale the proof takes 289 s (nine passes, 39 solves);
+/// the bounded run stops after the first table and comes within 0.6 % of that optimum.
 struct CandidateAssignment {
     typealias Pair = (score: Double, listing: Int32)
 

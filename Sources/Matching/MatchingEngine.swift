@@ -14,7 +14,8 @@ import RuleBook
 /// assignment solver runs on those candidates; its dual prices prove that no pair left out could
 /// improve the assignment, and any household for which they do not is scanned again with a lower
 /// threshold until they do (`CandidateAssignment`), so the assignment is optimal over all feasible
-/// pairs. Explanations are built afterwards for the suggestions only, from the run's own plans, with
+/// pairs — within a work bound (`assignmentWork`) that district-scale markets never reach; where it is
+/// reached (state scale) the outcome says how far from the optimum it can be at most. Explanations are built afterwards for the suggestions only, from the run's own plans, with
 /// the same checks and components (`Explanations.swift`).
 public struct MatchingEngine: Sendable {
     public let book: RuleBook

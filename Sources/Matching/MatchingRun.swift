@@ -9,7 +9,8 @@ extension MatchingEngine {
     /// Scores every household against the listings in its cost band, keeps the top k and assigns.
     ///
     /// The assignment is optimal over *all* feasible pairs, not just the candidates the solver saw:
-    /// its dual prices prove it (see `CandidateAssignment`).
+    /// its dual prices prove it (see `CandidateAssignment`) — unless the work bound is reached first
+    /// (`Outcome.assignmentProven`, `assignmentGap`).
     ///
     /// `whileAssigning`, when given, is called once the scores are in and before the assignment
     /// starts, with each household's best k: they do not change with the assignment, so a caller can
