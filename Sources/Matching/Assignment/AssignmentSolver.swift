@@ -86,7 +86,8 @@ public enum AssignmentSolver {
         /// instances, but several times slower when columns far outnumber rows (the repair phase then has
         /// many priced columns to re-insert).
         case adaptive
-        /// Always (used by tests to exercise the repair phase).
+        /// Always: for tables known to be contested (the completion of a bounded assignment,
+        /// `CandidateAssignment.completed`), and in tests to exercise the repair phase.
         case always
     }
 
