@@ -404,7 +404,7 @@ struct CandidateAssignment {
                         flats.append(c.listing)
                     }
                     columns.append(index)
-                    weights.append(min(1, max(0, engine.priority(score: c.score, urgency: urgency[a]))))
+                    weights.append(engine.tableScore(score: c.score, urgency: urgency[a]))
                 }
                 rowStart.append(columns.count)
             }
@@ -414,8 +414,8 @@ struct CandidateAssignment {
             var placed = 0
             for (i, a) in open.enumerated() where placement.columnForRow[i] >= 0 {
                 let listing = flats[Int(placement.columnForRow[i])]
-                guard let c = found[i].first(where: { $0.listing == listing }) else { continue }
-                let weight = min(1, max(0, engine.priority(score: c.score, urgency: urgency[a])))
+                guard let k = found[i].firstIndex(where: { $0.listing == listing }) else { continue }
+                let (c, weight) = (found[i][k], weights[rowStart[i] + k])
                 columnForRow[Int(active[a])] = listing
                 taken[Int(listing)] = true
                 total += weight
@@ -448,7 +448,7 @@ struct CandidateAssignment {
                 let urgency = kernel.households.urgency[position]
                 for (i, c) in reservoirs[position].enumerated() where inTable[position][i] {
                     columns.append(c.listing)
-                    weights.append(min(1, max(0, engine.priority(score: c.score, urgency: urgency))))
+                    weights.append(engine.tableScore(score: c.score, urgency: urgency))
                 }
                 position += 1
             }

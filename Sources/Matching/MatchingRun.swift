@@ -113,6 +113,9 @@ extension MatchingEngine {
     /// The solver's integer weight of a pair.
     func weight(score: Double, urgency: Double) -> Int64 { weigher.weight(score: score, urgency: urgency) }
 
+    /// What the solver's table holds for a pair: its priority, kept within 0…1.
+    func tableScore(score: Double, urgency: Double) -> Double { weigher.tableScore(score: score, urgency: urgency) }
+
     var weigher: Weigher { Weigher(fairness: rules.fairness.weight) }
 
     /// `weight(score:urgency:)` with the one rule it needs copied out: the kernel's sinks weigh every
@@ -121,8 +124,11 @@ extension MatchingEngine {
         let fairness: Double
 
         @inline(__always)
-        func weight(score: Double, urgency: Double) -> Int64 {
-            AssignmentSolver.scaledScore(min(1, max(0, MatchingRules.priority(score: score, urgency: urgency, fairness: fairness))))
+        func weight(score: Double, urgency: Double) -> Int64 { AssignmentSolver.scaledScore(tableScore(score: score, urgency: urgency)) }
+
+        @inline(__always)
+        func tableScore(score: Double, urgency: Double) -> Double {
+            min(1, max(0, MatchingRules.priority(score: score, urgency: urgency, fairness: fairness)))
         }
     }
 
