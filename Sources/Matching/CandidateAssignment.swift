@@ -271,8 +271,8 @@ struct CandidateAssignment {
     /// could not bring all that beat `u + p`), for good: `w` does not change. With later duals `u'`,
     /// `p'` such a pair can beat them only on a flat whose price fell by more than `u' − c`: a
     /// household is covered where no price fell that much, and else rescanned only in the blocks
-    /// where one did. On a contested market this spares the passes that otherwise find the same
-    /// pairs again.
+    /// where one did, and there only on such flats (scoring a pair costs more than the check). On a
+    /// contested market this spares the passes that otherwise find the same pairs again.
     struct Certificates {
         /// Prices at each rescan (the round of a certificate is its index).
         var rounds: [[Int64]] = []
@@ -285,24 +285,18 @@ struct CandidateAssignment {
             potential = [Int64](repeating: 0, count: households)
         }
 
-        /// Per round: per block of the kernel the largest price drop since, and the largest of all.
+        /// Per round: per listing slot of the kernel's blocks how much its price fell since, per
+        /// block the most, and the most of all.
         struct Drops {
+            var perSlot: [[Int64]]
             var perBlock: [[Int64]]
             var most: [Int64]
         }
 
         func drops(since blocks: ListingBlocks, prices: [Int64]) -> Drops {
-            let perBlock = rounds.map { then in
-                blocks.blocks.map { block in
-                    var most = Int64.min
-                    for s in block.start..<block.end {
-                        let l = Int(blocks.listing[s])
-                        most = max(most, then[l] - prices[l])
-                    }
-                    return most
-                }
-            }
-            return Drops(perBlock: perBlock, most: perBlock.map { $0.max() ?? .min })
+            let perSlot = rounds.map { then in (0..<blocks.listing.count).map { s in then[Int(blocks.listing[s])] - prices[Int(blocks.listing[s])] } }
+            let perBlock = perSlot.map { slots in blocks.blocks.map { block in slots[block.start..<block.end].max() ?? .min } }
+            return Drops(perSlot: perSlot, perBlock: perBlock, most: perBlock.map { $0.max() ?? .min })
         }
 
         mutating func issue(_ a: Int, u: Int64) {
@@ -336,10 +330,12 @@ struct CandidateAssignment {
         let round = Column(uncovered.map { Int32(certificates.round[$0]) })
         let risen = Column(uncovered.indices.map { i in certificates.round[uncovered[i]] >= 0 ? u[i] - certificates.potential[uncovered[i]] : Int64.min })
         let blockDrops = Column(drops.perBlock.flatMap { $0 })
+        let slotDrops = Column(drops.perSlot.flatMap { $0 })
         let collectors = (0..<ScoringKernel.workerCount).map { _ in
             RescanCollector(
                 weigher: engine.weigher, urgency: kernel.households.urgency, slot: slots, potential: potential, minimum: floor, price: price,
-                risen: risen, round: round, drops: blockDrops, blockCount: kernel.blocks.blocks.count, keep: Self.rescanPairs,
+                risen: risen, round: round, drops: blockDrops, blockCount: kernel.blocks.blocks.count, slotDrops: slotDrops,
+                slotCount: kernel.blocks.listing.count, keep: Self.rescanPairs,
                 deep: Self.rescanCandidates)
         }
         _ = kernel.scan(subset: uncovered.map(Int32.init), sinks: collectors)

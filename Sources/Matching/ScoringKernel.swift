@@ -349,6 +349,10 @@ protocol CandidateSink: AnyObject, Sendable {
     func mayIgnore(_ household: Int) -> Bool
     /// Whether `ignores` can ever be true (else the kernel does not compute bounds for it).
     static var skipsBlocks: Bool { get }
+    /// Whether the sink wants the pair of a household and the listing in `slot` (of `ListingBlocks`)
+    /// at all: asked before the pair is scored, only when `skipsSlots`.
+    func wants(_ household: Int, slot: Int) -> Bool
+    static var skipsSlots: Bool { get }
 }
 
 extension CandidateSink {
@@ -356,6 +360,8 @@ extension CandidateSink {
     func ignores(_ household: Int, block: Int) -> Bool { false }
     func mayIgnore(_ household: Int) -> Bool { true }
     static var skipsBlocks: Bool { false }
+    func wants(_ household: Int, slot: Int) -> Bool { true }
+    static var skipsSlots: Bool { false }
 }
 
 /// Each household's best `k` pairs seen by one worker: a binary heap per household whose root is
@@ -462,9 +468,10 @@ final class ReservoirLists: CandidateSink, @unchecked Sendable {
 /// `deep.k` pairs by score among those weighing more than a minimum (a little below `u`), which
 /// deepen the household's reservoir.
 ///
-/// A household whose earlier rescan was complete (`CandidateAssignment.Certificate`) is scanned only
-/// in the blocks where some flat's price fell since by more than the household's `u` rose: in the
-/// others no pair can beat `u + p`. Its `deep` list then holds only what those blocks had.
+/// A household with a certificate from an earlier rescan (`CandidateAssignment.Certificates`) is
+/// scanned only in the blocks where some flat's price fell since by more than the household's `u`
+/// rose, and there only such flats are scored: no other pair of it can beat `u + p`. Its `deep` list
+/// then holds only what those flats had.
 final class RescanCollector: CandidateSink, @unchecked Sendable {
     let weigher: MatchingEngine.Weigher
     let urgency: Column<Double>
@@ -477,11 +484,14 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
     /// Per listing (input index): its price `p`.
     let price: Column<Int64>
     /// Per slot: how much `u` rose since the household's certificate, and the certificate's round
-    /// (−1: none); per round × block: the most a price in the block fell since that round.
+    /// (−1: none); per round × block: the most a price in the block fell since that round; per
+    /// round × listing slot (of the blocks): how much its price fell since.
     let risen: Column<Int64>
     let round: Column<Int32>
     let drops: Column<Int64>
     let blockCount: Int
+    let slotDrops: Column<Int64>
+    let slotCount: Int
     let keep: Int
     let gains: Column<Int64>
     let scores: Column<Double>
@@ -492,7 +502,8 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
 
     init(
         weigher: MatchingEngine.Weigher, urgency: Column<Double>, slot: Column<Int32>, potential: Column<Int64>, minimum: Column<Int64>,
-        price: Column<Int64>, risen: Column<Int64>, round: Column<Int32>, drops: Column<Int64>, blockCount: Int, keep: Int, deep: Int
+        price: Column<Int64>, risen: Column<Int64>, round: Column<Int32>, drops: Column<Int64>, blockCount: Int, slotDrops: Column<Int64>,
+        slotCount: Int, keep: Int, deep: Int
     ) {
         self.weigher = weigher
         self.urgency = urgency
@@ -505,6 +516,8 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
         self.round = round
         self.drops = drops
         self.blockCount = blockCount
+        self.slotDrops = slotDrops
+        self.slotCount = slotCount
         self.keep = keep
         gains = Column(repeating: 0, count: keep * potential.count)
         scores = Column(repeating: 0, count: keep * potential.count)
@@ -561,6 +574,16 @@ final class RescanCollector: CandidateSink, @unchecked Sendable {
         guard i >= 0 else { return true }
         let r = Int(round[i])
         return r >= 0 && drops[r * blockCount + b] <= risen[i]
+    }
+
+    static var skipsSlots: Bool { true }
+
+    /// Without a certificate every pair; with one, only pairs on flats whose price fell by more than
+    /// `u` rose since (the others cannot beat `u + p`).
+    func wants(_ a: Int, slot s: Int) -> Bool {
+        let i = Int(slot[a])
+        let r = Int(round[i])
+        return r < 0 || slotDrops[r * slotCount + s] > risen[i]
     }
 
     /// The weight grows with the score and prices are never negative: a block whose best score
@@ -835,6 +858,7 @@ struct ScoringKernel: Sendable {
                 for s in start..<end {
                     guard passes(s) else { continue }
                     feasible += 1
+                    if Sink.skipsSlots && !sink.wants(a, slot: s) { continue }
                     var commute = noAnchor
                     if anchors > 0 {
                         if !tripsReady {

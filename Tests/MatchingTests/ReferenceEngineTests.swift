@@ -213,7 +213,7 @@ struct RandomMarket {
     }
 
     /// A household's rescan proves for good that none of its pairs outside the table beats the duals
-    /// of that round by more than what it brought: later rounds rescan it only in the blocks where a
+    /// of that round by more than what it brought: later rounds rescan it only on the flats whose
     /// price fell by more than its row potential rose, or not at all. On contested markets that needs
     /// several rescans this must happen, and the result must still be the full table's optimum.
     @Test(arguments: [(90, 120, UInt64(81)), (120, 400, 82), (200, 260, 83)] as [(Int, Int, UInt64)])
