@@ -30,8 +30,8 @@ public enum Permission: Sendable, Hashable {
     case manageUsers
     /// Read listings (everyone who decides on flats, the job centre included).
     case listings
-    /// Landlords and the coaches' contact log with them, and adding or changing listings by hand:
-    /// the coaches' working material, not the job centre's.
+    /// Landlords and the coaches' contact log with them, and adding or changing listings (by hand or
+    /// by importing feeds): the coaches' working material, not the job centre's.
     case housingMarket
     /// Run renting courses and record attendance.
     case courses

@@ -378,7 +378,9 @@ extension AppDatabase {
         _ body: (ImportSession) throws -> (result: T, fullTransfer: Bool, run: (ReconcileCounts) -> ImportRunRecord)
     ) throws -> (T, ImportRunRecord) {
         try write { db in
-            try require(actor, .listings, action: "import listings")
+            // Importing changes listings: the coaches' working material, not the job centre's (who may
+            // read listings, `.listings`).
+            try require(actor, .housingMarket, action: "import listings")
             let session = try ImportSession(db: db, source: source, today: today)
             let (result, full, makeRun) = try body(session)
             try session.finish(fullTransfer: full)

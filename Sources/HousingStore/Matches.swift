@@ -97,6 +97,8 @@ extension AppDatabase {
     /// snapshot, while the households are read and their reads audited: at state scale (500,000
     /// listings, 50,000 households) each side takes seconds.
     public func matchingInput(on date: CalendarDate, by actor: Actor) throws -> MatchingInput {
+        // Before anything is read, the listings included.
+        try require(actor, .createHousehold, action: "run matching")
         let market = Mutex<Result<([Listing], [Landlord.ID: Landlord.Openness]), any Error>?>(nil)
         let done = DispatchGroup()
         done.enter()
@@ -113,7 +115,6 @@ extension AppDatabase {
             market.withLock { $0 = result }
         }
         let profiles = try write { db in
-            try require(actor, .createHousehold, action: "run matching")
             var request = Household.filter(Stage.allCases.filter(\.isLookingForFlat).map(\.rawValue).contains(Column("stage")))
             if actor.role == .coach { request = request.visible(toCoach: actor.userID) }
             let households = try request.order(Column("id")).fetchAll(db)

@@ -228,6 +228,43 @@ func refusal(_ body: () throws -> Void) -> String? {
         #expect(try f.dump() == before)
     }
 
+    /// The job centre reads listings but does not change them: an import on its behalf is refused and
+    /// leaves the file as it was (listings, import runs, fetch state); a coach's import goes in.
+    @Test func theJobCentreMayNotImportListings() throws {
+        let f = try PrivacyFixture(inFile: true)
+        func importOne(by actor: Actor) throws {
+            _ = try f.db.importSource("co", today: f.today, fetchState: nil, actor: actor) { session in
+                try session.upsert(
+                    Listing(
+                        source: "co", externalID: "E1", address: Address(), rooms: 2, livingArea: 50, netColdRent: Money(cents: 40_000),
+                        operatingCosts: Money(cents: 8_000), firstSeen: f.today, lastSeen: f.today),
+                    contentHash: "h1", landlord: nil)
+                return ((), true, { counts in
+                    ImportRunRecord(
+                        source: "co", startedAt: "s", finishedAt: "f", outcome: .imported, httpStatus: nil, bytes: 0, scope: nil,
+                        counts: counts, skipped: 0, warnings: 0, error: nil, diagnostics: [])
+                })
+            }
+        }
+        let before = try f.dump()
+        #expect {
+            try importOne(by: f.jobcentre)
+        } throws: { error in
+            "\(error)".contains("import listings") && "\(error)".contains("a coach or an admin")
+        }
+        #expect(try f.dump() == before)
+        try importOne(by: f.coach)
+        #expect(try f.db.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM listing") } == 1)
+    }
+
+    @Test func aJobCentreUserCannotRunMatching() throws {
+        let f = try PrivacyFixture()
+        try f.household("A-1", given: "Amal", family: "Haddad", note: "n")
+        let before = try f.dump()
+        #expect(throws: StoreError.self) { _ = try f.db.matchingInput(on: f.today, by: f.jobcentre) }
+        #expect(try f.dump() == before)
+    }
+
     /// Audit rows outlive an erasure, so they must never hold names, notes or reference codes.
     @Test func auditDetailsHoldNoPersonalValues() throws {
         let f = try PrivacyFixture()
