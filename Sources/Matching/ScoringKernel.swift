@@ -830,10 +830,19 @@ struct ScoringKernel: Sendable {
                 let limit = H.limit[a * regions + block.region]
                 let minArea = H.minArea[a], minRooms = H.minRooms[a], required = H.required[a]
                 let maxWbs = H.maxWbsRooms[a], maxFloor = H.maxFloor[a], deadline = H.deadlineDay[a]
-                /// The hard filters the block and cost band leave to check per listing.
-                @inline(__always) func passes(_ s: Int) -> Bool {
-                    area[s] >= minArea && rooms[s] >= minRooms && flags[s] & required == required && wbsRooms[s] <= maxWbs
-                        && floorNoLift[s] <= maxFloor && availableDay[s] <= deadline
+                /// The hard filters the block and cost band leave to check per listing: 1 when all pass.
+                /// Every check is made and the results combined, without a branch per check: those
+                /// mispredict on these data, and in blocks that are only counted (two thirds of the
+                /// pairs at state scale) the loop then has no branch at all. The state-scale kernel
+                /// took 15.8–16.6 s with short-circuit checks, 12.0–13.7 s so.
+                @inline(__always) func passes(_ s: Int) -> Int {
+                    var ok = area[s] >= minArea ? 1 : 0
+                    ok &= rooms[s] >= minRooms ? 1 : 0
+                    ok &= flags[s] & required == required ? 1 : 0
+                    ok &= wbsRooms[s] <= maxWbs ? 1 : 0
+                    ok &= floorNoLift[s] <= maxFloor ? 1 : 0
+                    ok &= availableDay[s] <= deadline ? 1 : 0
+                    return ok
                 }
                 if Sink.skipsBlocks
                     && (sink.ignores(a, block: b)
@@ -841,9 +850,9 @@ struct ScoringKernel: Sendable {
                             && sink.ignores(a, below: self.bound(household: a, block: b, limit: limit))))
                 {
                     guard counting else { continue }
-                    var feasible: Int32 = 0
-                    for s in start..<end where passes(s) { feasible += 1 }
-                    self.feasible[a] += feasible
+                    var feasible = 0
+                    for s in start..<end { feasible &+= passes(s) }
+                    self.feasible[a] += Int32(feasible)
                     filtered += end - start
                     continue
                 }
@@ -856,7 +865,7 @@ struct ScoringKernel: Sendable {
                 var tripsReady = false
                 var feasible: Int32 = 0
                 for s in start..<end {
-                    guard passes(s) else { continue }
+                    guard passes(s) != 0 else { continue }
                     feasible += 1
                     if Sink.skipsSlots && !sink.wants(a, slot: s) { continue }
                     var commute = noAnchor
