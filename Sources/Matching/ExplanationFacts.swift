@@ -260,11 +260,12 @@ extension ExplanationFacts {
 
 extension MatchExplanation {
     /// A stored suggestion's explanation: `stored` is its own JSON, `terms` its run's (nil for runs
-    /// stored before explanations were kept as facts, whose suggestions hold the whole explanation).
+    /// stored before explanations were kept as facts, whose suggestions hold the whole explanation,
+    /// in English). Its checks and components are stated in `language`.
     ///
     /// - Throws: `StoredExplanationError.damaged` when the two do not fit together, a
     ///   `DecodingError` for text that is not the JSON they were written as.
-    public init(stored: String, terms: String?) throws {
+    public init(stored: String, terms: String?, language: ExplanationLanguage = .english) throws {
         let decoder = JSONDecoder()
         guard let terms else {
             self = try decoder.decode(MatchExplanation.self, from: Data(stored.utf8))
@@ -274,12 +275,12 @@ extension MatchExplanation {
         guard t.format == ExplanationTerms.currentFormat else {
             throw StoredExplanationError.damaged("the run's explanations are in format \(t.format); this version reads format \(ExplanationTerms.currentFormat)")
         }
-        try self.init(facts: try decoder.decode(ExplanationFacts.self, from: Data(stored.utf8)), terms: t)
+        try self.init(facts: try decoder.decode(ExplanationFacts.self, from: Data(stored.utf8)), terms: t, language: language)
     }
 
     /// The explanation the facts and terms of a run state: every check with its numbers, every
     /// component with weight and contribution, the cost judgement and the trips.
-    public init(facts f: ExplanationFacts, terms: ExplanationTerms) throws {
+    public init(facts f: ExplanationFacts, terms: ExplanationTerms, language: ExplanationLanguage = .english) throws {
         let rules = terms.rules
         guard f.values.count == MatchingEngine.componentIDs.count else {
             throw StoredExplanationError.damaged("\(f.values.count) component values, not \(MatchingEngine.componentIDs.count)")
@@ -289,16 +290,26 @@ extension MatchExplanation {
                  estimate: TravelEstimate(minutes: t.minutes, mode: t.mode, distanceKilometres: t.kilometres, estimated: t.estimated, method: try terms.text(t.method)),
                  score: t.score)
         }
+        let w = Wording(language: language)
+        let neutral = w.number(rules.commute.noAnchorScore, 1)
         let texts = [
             trips.isEmpty
-                ? (f.anchorsLocated ? "the flat has no location"
-                    : f.anchorsRecorded ? "anchors without a known location: neutral \(rules.commute.noAnchorScore)" : "no anchors: neutral \(rules.commute.noAnchorScore)")
-                : Self.tripsSummary(trips),
-            f.limit.map { l in f.gross <= l ? "headroom \(Money(cents: l - f.gross)) of \(Money(cents: l)) (full score from \(Int(rules.fullScoreHeadroomPercent)) % under)" : "over the limit" } ?? "no limit",
-            "\(NumberText.fixed(f.area, 1)) m² against \(NumberText.fixed(f.appropriateArea, 0)) m² appropriate for \(f.members) person(s)",
-            f.landlord.map { "landlord \($0)" } ?? "no landlord recorded",
-            !f.hasPreferences ? "no preferences" : (f.values[4] == 1 ? "in a preferred municipality" : "not in a preferred municipality"),
-            "listed \(f.ageDays) days ago (0 after \(rules.market.staleDays) days)",
+                ? (f.anchorsLocated ? w.text("the flat has no location", "die Lage der Wohnung ist unbekannt")
+                    : f.anchorsRecorded ? w.text("anchors without a known location: neutral \(rules.commute.noAnchorScore)", "Ziele ohne bekannte Lage: neutral \(neutral)")
+                    : w.text("no anchors: neutral \(rules.commute.noAnchorScore)", "keine Ziele: neutral \(neutral)"))
+                : Self.tripsSummary(trips, language: language),
+            f.limit.map { l in
+                f.gross <= l
+                    ? w.text("headroom \(Money(cents: l - f.gross)) of \(Money(cents: l)) (full score from \(Int(rules.fullScoreHeadroomPercent)) % under)",
+                        "Spielraum \(w.money(l - f.gross)) von \(w.money(l)) (volle Punktzahl ab \(Int(rules.fullScoreHeadroomPercent)) % darunter)")
+                    : w.text("over the limit", "über der Grenze")
+            } ?? w.text("no limit", "keine Grenze"),
+            w.text("\(NumberText.fixed(f.area, 1)) m² against \(NumberText.fixed(f.appropriateArea, 0)) m² appropriate for \(f.members) person(s)",
+                "\(w.number(f.area, 1)) m² bei \(w.number(f.appropriateArea, 0)) m² angemessen für \(f.members) Person(en)"),
+            f.landlord.map { o in w.text("landlord \(o)", "Vermieter: \(Self.openness(o, language))") } ?? w.text("no landlord recorded", "kein Vermieter erfasst"),
+            !f.hasPreferences ? w.text("no preferences", "keine Wunschorte")
+                : (f.values[4] == 1 ? w.text("in a preferred municipality", "in einer Wunschgemeinde") : w.text("not in a preferred municipality", "nicht in einer Wunschgemeinde")),
+            w.text("listed \(f.ageDays) days ago (0 after \(rules.market.staleDays) days)", "seit \(f.ageDays) Tagen inseriert (0 nach \(rules.market.staleDays) Tagen)"),
         ]
         let weights = rules.normalisedWeights
         var components: [Component] = []
@@ -308,75 +319,127 @@ extension MatchExplanation {
         }
         let score = MatchingEngine.score(values: f.values, weights: weights)
         self.init(
-            date: terms.date, checks: Self.checks(f, rules: rules), components: components, score: score, urgency: f.urgency,
+            date: terms.date, checks: Self.checks(f, rules: rules, language: language), components: components, score: score, urgency: f.urgency,
             priority: rules.priority(score: score, urgency: f.urgency), urgencyDetail: f.urgencyDetail, cost: try Self.judgement(f, terms: terms),
             overLimitWithinTolerance: f.limit.map { f.gross > $0 } ?? false,
             trips: trips, rulesVersion: terms.rulesVersion, weightsVersion: rules.weightsVersion)
     }
 
+    /// A landlord's openness (`open`, `unknown`, `declined`) in German.
+    static func openness(_ value: String, _ language: ExplanationLanguage) -> String {
+        guard language == .german else { return value }
+        switch Landlord.Openness(rawValue: value) {
+        case .open: return "aufgeschlossen"
+        case .unknown: return "unbekannt"
+        case .declined: return "lehnt ab"
+        case nil: return value
+        }
+    }
+
     /// Every hard check with its numbers.
-    static func checks(_ f: ExplanationFacts, rules: MatchingRules) -> [Check] {
+    static func checks(_ f: ExplanationFacts, rules: MatchingRules, language: ExplanationLanguage = .english) -> [Check] {
+        let w = Wording(language: language)
         var out: [Check] = []
         out.reserveCapacity(9)
-        if f.members == 0 { out.append(.init(id: "household", passed: false, detail: "the household has no members recorded")) }
+        if f.members == 0 {
+            out.append(.init(id: "household", passed: false, detail: w.text("the household has no members recorded", "für den Haushalt sind keine Personen erfasst")))
+        }
         func check(_ i: Int, _ detail: String) { out.append(.init(id: MatchingEngine.checkIDs[i], passed: f.passed(i), detail: detail)) }
         let offerable = f.status == .active && f.duplicateOf == nil
-        check(0, !offerable ? "the listing is \(f.status.rawValue)\(f.duplicateOf.map { ", a duplicate of listing \($0)" } ?? "")"
-            : f.landlord == Landlord.Openness.declined.rawValue ? "the landlord has declined to rent to refugee households"
-            : "active, and the landlord has not declined")
+        check(0, !offerable
+            ? w.text("the listing is \(f.status.rawValue)\(f.duplicateOf.map { ", a duplicate of listing \($0)" } ?? "")",
+                "das Angebot ist \(Self.status(f.status, language))\(f.duplicateOf.map { ", ein Duplikat von Angebot \($0)" } ?? "")")
+            : f.landlord == Landlord.Openness.declined.rawValue
+                ? w.text("the landlord has declined to rent to refugee households", "der Vermieter hat abgelehnt, an geflüchtete Haushalte zu vermieten")
+            : w.text("active, and the landlord has not declined", "aktiv, und der Vermieter hat nicht abgelehnt"))
         let costText: String
         if let limit = f.limit {
-            let diff = Money(cents: limit - f.gross)
+            let diff = limit - f.gross
             costText = f.gross <= limit
-                ? "Bruttokaltmiete \(Money(cents: f.gross)) within the limit \(Money(cents: limit)) (headroom \(diff))"
-                : "Bruttokaltmiete \(Money(cents: f.gross)) is \(-diff) over the limit \(Money(cents: limit))"
-                    + (f.passed(1) ? ", within the \(rules.costTolerancePercent) % tolerance: the job centre must consent" : "")
+                ? w.text("Bruttokaltmiete \(Money(cents: f.gross)) within the limit \(Money(cents: limit)) (headroom \(Money(cents: diff)))",
+                    "Bruttokaltmiete \(w.money(f.gross)) innerhalb der Grenze \(w.money(limit)) (Spielraum \(w.money(diff)))")
+                : w.text("Bruttokaltmiete \(Money(cents: f.gross)) is \(Money(cents: -diff)) over the limit \(Money(cents: limit))",
+                    "Bruttokaltmiete \(w.money(f.gross)) liegt \(w.money(-diff)) über der Grenze \(w.money(limit))")
+                    + (f.passed(1) ? w.text(", within the \(rules.costTolerancePercent) % tolerance: the job centre must consent",
+                        ", innerhalb der Toleranz von \(rules.costTolerancePercent) %: das Jobcenter muss zustimmen") : "")
         } else {
-            costText = !f.inCounty ? "no Kreis Plön KdU limit applies to this municipality" : "no limit row for \(f.members) persons"
+            costText = !f.inCounty ? w.text("no Kreis Plön KdU limit applies to this municipality", "für diese Gemeinde gilt keine KdU-Grenze des Kreises Plön")
+                : w.text("no limit row for \(f.members) persons", "keine Zeile der Tabelle für \(f.members) Personen")
         }
         check(1, costText)
-        let rooms = f.rooms == f.rooms.rounded() ? String(Int(f.rooms)) : String(f.rooms)
-        check(2, "\(NumberText.fixed(f.area, 1)) m² and \(rooms) room(s) for \(f.members) person(s) (at least \(NumberText.fixed(f.minArea, 0)) m² and "
-            + "\(NumberText.fixed(f.minRooms, 0)) room(s): \(NumberText.fixed(rules.space.minAreaPerPerson, 0)) m² per person, "
-            + "at most \(NumberText.fixed(rules.space.maxPersonsPerRoom, 0)) persons per room)")
+        let rooms = f.rooms == f.rooms.rounded() ? String(Int(f.rooms)) : w.text(String(f.rooms), w.number(f.rooms, 1))
+        check(2, w.text(
+            "\(NumberText.fixed(f.area, 1)) m² and \(rooms) room(s) for \(f.members) person(s) (at least \(NumberText.fixed(f.minArea, 0)) m² and "
+                + "\(NumberText.fixed(f.minRooms, 0)) room(s): \(NumberText.fixed(rules.space.minAreaPerPerson, 0)) m² per person, "
+                + "at most \(NumberText.fixed(rules.space.maxPersonsPerRoom, 0)) persons per room)",
+            "\(w.number(f.area, 1)) m² und \(rooms) Zimmer für \(f.members) Person(en) (mindestens \(w.number(f.minArea, 0)) m² und "
+                + "\(w.number(f.minRooms, 0)) Zimmer: \(w.number(rules.space.minAreaPerPerson, 0)) m² pro Person, "
+                + "höchstens \(w.number(rules.space.maxPersonsPerRoom, 0)) Personen pro Zimmer)"))
         let needs = f.needs
-        check(3, !f.wbsRequired ? "no WBS required"
-            : needs.wbsHeld ? (f.passed(3) ? "WBS required and held" : "WBS required; the household's WBS allows \(needs.wbsRooms ?? 0) rooms")
-            : "WBS required, but the household holds none")
-        check(4, accessText(needs, floor: f.floor, lift: f.lift, stepFree: f.stepFree))
-        check(5, !needs.pets ? "no pets" : f.petsAllowed == true ? "pets allowed"
-            : f.passed(5) ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets")
-        check(6, f.availableFrom.map { "available from \($0.iso)" + (f.deadline.map { d in f.passed(6) ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") }
-            ?? "available now (\(f.availableFromText ?? "no date given"))")
+        check(3, !f.wbsRequired ? w.text("no WBS required", "kein WBS nötig")
+            : needs.wbsHeld ? (f.passed(3) ? w.text("WBS required and held", "WBS nötig und vorhanden")
+                : w.text("WBS required; the household's WBS allows \(needs.wbsRooms ?? 0) rooms", "WBS nötig; der WBS des Haushalts erlaubt \(needs.wbsRooms ?? 0) Zimmer"))
+            : w.text("WBS required, but the household holds none", "WBS nötig, der Haushalt hat keinen"))
+        check(4, accessText(needs, floor: f.floor, lift: f.lift, stepFree: f.stepFree, language: language))
+        check(5, !needs.pets ? w.text("no pets", "keine Haustiere") : f.petsAllowed == true ? w.text("pets allowed", "Haustiere erlaubt")
+            : f.passed(5) ? w.text("pets: the listing does not say; ask the landlord", "Haustiere: das Angebot sagt nichts dazu; beim Vermieter nachfragen")
+            : w.text("pets not allowed, the household keeps pets", "Haustiere nicht erlaubt, der Haushalt hat Haustiere"))
+        check(6, f.availableFrom.map { from in
+            w.text("available from \(from.iso)", "frei ab \(w.date(from))")
+                + (f.deadline.map { d in
+                    f.passed(6) ? w.text(", before the deadline \(d.iso)", ", vor der Frist \(w.date(d))") : w.text(", after the deadline \(d.iso)", ", nach der Frist \(w.date(d))")
+                } ?? "")
+        } ?? w.text("available now (\(f.availableFromText ?? "no date given"))", "sofort frei (\(f.availableFromText ?? "kein Datum angegeben"))"))
         let placeText: String
         if let m = f.municipality {
             let code = f.residence ?? ResidenceObligation.none.code
             if !f.permitted {
-                placeText = "the Wohnsitzauflage (\(code)) does not allow \(m)"
+                placeText = w.text("the Wohnsitzauflage (\(code)) does not allow \(m)", "die Wohnsitzauflage (\(code)) erlaubt \(m) nicht")
             } else if f.excluded {
-                placeText = "\(m) is excluded by the household"
+                placeText = w.text("\(m) is excluded by the household", "\(m) ist vom Haushalt ausgeschlossen")
             } else {
-                placeText = "\(m) allowed" + (f.residence == nil ? "" : " by the Wohnsitzauflage (\(code))")
+                placeText = w.text("\(m) allowed", "\(m) erlaubt")
+                    + (f.residence == nil ? "" : w.text(" by the Wohnsitzauflage (\(code))", " nach der Wohnsitzauflage (\(code))"))
             }
         } else {
-            placeText = "the listing's municipality is unknown"
+            placeText = w.text("the listing's municipality is unknown", "die Gemeinde des Angebots ist unbekannt")
         }
         check(7, placeText)
         return out
     }
 
-    static func accessText(_ needs: Needs, floor: Int?, lift: Bool?, stepFree: Bool?) -> String {
+    /// A listing's status in German.
+    static func status(_ status: Listing.Status, _ language: ExplanationLanguage) -> String {
+        guard language == .german else { return status.rawValue }
+        switch status {
+        case .active: return "aktiv"
+        case .reserved: return "reserviert"
+        case .let: return "vermietet"
+        case .gone: return "nicht mehr angeboten"
+        }
+    }
+
+    static func accessText(_ needs: Needs, floor: Int?, lift: Bool?, stepFree: Bool?, language: ExplanationLanguage = .english) -> String {
+        let w = Wording(language: language)
         var reasons: [String] = []
-        if needs.stepFree && stepFree != true { reasons.append(stepFree == nil ? "step-free access needed, the listing does not say" : "step-free access needed") }
+        if needs.stepFree && stepFree != true {
+            reasons.append(stepFree == nil ? w.text("step-free access needed, the listing does not say", "stufenloser Zugang nötig, das Angebot sagt nichts dazu")
+                : w.text("step-free access needed", "stufenloser Zugang nötig"))
+        }
         if needs.groundFloorOrLift && !(floor == 0 || lift == true) {
-            reasons.append(floor == nil ? "ground floor or lift needed, floor unknown" : "ground floor or lift needed, floor \(floor ?? 0) without lift")
+            reasons.append(floor == nil ? w.text("ground floor or lift needed, floor unknown", "Erdgeschoss oder Aufzug nötig, Etage unbekannt")
+                : w.text("ground floor or lift needed, floor \(floor ?? 0) without lift", "Erdgeschoss oder Aufzug nötig, Etage \(floor ?? 0) ohne Aufzug"))
         }
         if let maxFloor = needs.maxFloor, lift != true, (floor ?? Int.max) > maxFloor {
-            reasons.append("at most floor \(maxFloor) without a lift, the flat is on \(floor.map { "floor \($0)" } ?? "an unknown floor")")
+            reasons.append(w.text("at most floor \(maxFloor) without a lift, the flat is on \(floor.map { "floor \($0)" } ?? "an unknown floor")",
+                "höchstens Etage \(maxFloor) ohne Aufzug, die Wohnung liegt \(floor.map { "in Etage \($0)" } ?? "in unbekannter Etage")"))
         }
         if reasons.isEmpty {
             let needed = needs.stepFree || needs.groundFloorOrLift || needs.maxFloor != nil
-            return needed ? "access needs met (floor \(floor.map(String.init) ?? "?"), lift \(lift == true ? "yes" : "no"), step-free \(stepFree == true ? "yes" : "no"))" : "no access needs"
+            guard needed else { return w.text("no access needs", "kein Bedarf an Barrierefreiheit") }
+            let yes = w.text("yes", "ja"), no = w.text("no", "nein")
+            return w.text("access needs met (floor \(floor.map(String.init) ?? "?"), lift \(lift == true ? yes : no), step-free \(stepFree == true ? yes : no))",
+                "Bedarf an Barrierefreiheit erfüllt (Etage \(floor.map(String.init) ?? "?"), Aufzug \(lift == true ? yes : no), stufenlos \(stepFree == true ? yes : no))")
         }
         return reasons.joined(separator: "; ")
     }

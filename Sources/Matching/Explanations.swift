@@ -3,21 +3,28 @@ import RuleBook
 
 extension MatchingEngine {
     /// The full explanation of one pair, suggested or not: every check (passed or failed, with
-    /// its numbers), every component with weight and contribution, the cost judgement and trips.
-    public func explain(household profile: HouseholdProfile, listing: Listing, landlordOpenness: Landlord.Openness?, on date: CalendarDate) throws -> MatchExplanation {
+    /// its numbers), every component with weight and contribution, the cost judgement and trips,
+    /// stated in `language`.
+    public func explain(
+        household profile: HouseholdProfile, listing: Listing, landlordOpenness: Landlord.Openness?, on date: CalendarDate,
+        language: ExplanationLanguage = .english
+    ) throws -> MatchExplanation {
         let context = try ruleContext(on: date)
         let openness = listing.landlordID == nil ? nil : landlordOpenness
-        return explanation(plan(profile, context: context), profile: profile, listing: listing, openness: openness, context: context)
+        return explanation(plan(profile, context: context), profile: profile, listing: listing, openness: openness, context: context, language: language)
     }
 
     /// The explanation of a pair from a prepared plan; `openness` is the listing's landlord's (nil
     /// when the listing names none or the landlord's openness is unknown). Written from the pair's
     /// facts, as a stored suggestion's explanation is when it is read.
-    func explanation(_ p: Plan, profile: HouseholdProfile, listing: Listing, openness: Landlord.Openness?, context: RuleContext) -> MatchExplanation {
+    func explanation(
+        _ p: Plan, profile: HouseholdProfile, listing: Listing, openness: Landlord.Openness?, context: RuleContext,
+        language: ExplanationLanguage = .english
+    ) -> MatchExplanation {
         var texts = TextTable()
         let f = facts(p, profile: profile, listing: listing, openness: openness, context: context, texts: &texts)
         // Facts made here always fit their terms: every text they name is in the table.
-        return try! MatchExplanation(facts: f, terms: terms(context, texts: texts.texts))
+        return try! MatchExplanation(facts: f, terms: terms(context, texts: texts.texts), language: language)
     }
 }
 

@@ -3,13 +3,15 @@ import HousingDomain
 extension MatchExplanation {
     /// What a job-centre user may see: health-related details (access needs, therapy trips) and the
     /// coaches' free-text place names removed.
-    /// Shared by the CLI (`match explain`, `match review --json`) and the web app's review pages.
-    public func redactedForJobcentre() -> MatchExplanation {
+    /// Shared by the CLI (`match explain`, `match review --json`) and the web app's review pages;
+    /// `language` is the explanation's own.
+    public func redactedForJobcentre(language: ExplanationLanguage = .english) -> MatchExplanation {
+        let w = Wording(language: language)
         var copy = self
         copy.checks = checks.map { c in
             guard c.id == "access" else { return c }
             var hidden = c
-            hidden.detail = c.passed ? "met" : "not met"
+            hidden.detail = c.passed ? w.text("met", "erfüllt") : w.text("not met", "nicht erfüllt")
             return hidden
         }
         // Anchor labels are free text a coach typed ("Dialysezentrum Kiel (Vater)", an employer, a
@@ -24,7 +26,7 @@ extension MatchExplanation {
         copy.components = components.map { c in
             guard c.id == "commute" else { return c }
             var hidden = c
-            hidden.detail = MatchExplanation.tripsSummary(copy.trips)
+            hidden.detail = MatchExplanation.tripsSummary(copy.trips, language: language)
             return hidden
         }
         return copy

@@ -55,11 +55,15 @@ public struct MatchExplanation: Hashable, Codable, Sendable {
 
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
-    /// `Job 22 min by bus (5×/week); School 4 min by walk (5×/week) — estimated`, the commute detail.
-    public static func tripsSummary(_ trips: [Trip]) -> String {
+    /// `Job 22 min by bus (5×/week); School 4 min by walk (5×/week) — estimated`, the commute detail
+    /// (in German `Job 22 Min. mit dem Bus (5×/Woche); … — geschätzt`).
+    public static func tripsSummary(_ trips: [Trip], language: ExplanationLanguage = .english) -> String {
         guard !trips.isEmpty else { return "" }
-        return trips.map { "\($0.anchor) \(NumberText.fixed($0.estimate.minutes, 0)) min by \($0.estimate.mode.rawValue) (\($0.daysPerWeek)×/week)" }
-            .joined(separator: "; ") + " — estimated"
+        let w = Wording(language: language)
+        return trips.map { t in
+            let minutes = NumberText.fixed(t.estimate.minutes, 0)
+            return w.text("\(t.anchor) \(minutes) min \(w.by(t.estimate.mode)) (\(t.daysPerWeek)×/week)", "\(t.anchor) \(minutes) Min. \(w.by(t.estimate.mode)) (\(t.daysPerWeek)×/Woche)")
+        }.joined(separator: "; ") + w.text(" — estimated", " — geschätzt")
     }
     /// The first failed check, for "why not".
     public var failedChecks: [Check] { checks.filter { !$0.passed } }

@@ -26,7 +26,7 @@ extension WebApp {
         let v = SuggestionView(context)
         let s = context.strings
         let items = queue.map { item -> [String: Any] in
-            let e = SuggestionView.explanation(item.suggestion)
+            let e = v.explanation(item.suggestion)
             var row = v.cost(item.suggestion, e)
             row["id"] = String(item.suggestion.id)
             row["reference"] = item.suggestion.householdReference
@@ -65,8 +65,7 @@ extension WebApp {
         let s = context.strings
         let v = SuggestionView(context)
         let jobcentre = actor.role == .jobcentre
-        var e = SuggestionView.explanation(record)
-        if jobcentre { e = e?.redactedForJobcentre() }
+        let e = v.explanation(record, redacted: jobcentre)
         var data = householdFacts(view, s)
         data.merge([
             "id": String(record.id),
@@ -80,7 +79,7 @@ extension WebApp {
             "today": today.iso,
             "hasSheet": record.events.contains { $0.to == .approved },
         ]) { $1 }
-        if let e { data["explanation"] = v.explanation(e, run: record.runID) }
+        if let e { data["explanation"] = v.explanation(e, run: record.runID, stored: record) }
         if let error { data["error"] = error }
         if jobcentre {
             data["backHref"] = "/review"
@@ -146,7 +145,7 @@ extension WebApp {
         data.merge([
             "id": String(record.id),
             "flat": v.flat(view.listing),
-            "cost": v.cost(record, SuggestionView.explanation(record)),
+            "cost": v.cost(record, v.explanation(record)),
             "approvedOn": v.f.date(approval.date),
             "approvedBy": approval.actor,
             "note": approval.note ?? "",

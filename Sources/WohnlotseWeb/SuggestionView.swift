@@ -9,14 +9,20 @@ import RuleBook
 struct SuggestionView {
     let s: Strings
     let f: Format
+    /// The language of the explanations' sentences: the page's.
+    let language: ExplanationLanguage
 
     init(_ context: WebContext) {
         s = context.strings
         f = Format(language: context.language)
+        language = context.language == .de ? .german : .english
     }
 
-    static func explanation(_ record: SuggestionRecord) -> MatchExplanation? {
-        try? MatchExplanation(stored: record.explanation, terms: record.explanationTerms)
+    /// The suggestion's explanation in the page language (runs stored before explanations were kept
+    /// as figures hold English sentences); the job centre's without what it may not see.
+    func explanation(_ record: SuggestionRecord, redacted: Bool = false) -> MatchExplanation? {
+        let e = try? MatchExplanation(stored: record.explanation, terms: record.explanationTerms, language: language)
+        return redacted ? e?.redactedForJobcentre(language: language) : e
     }
 
     /// The cost verdict first: limit, Bruttokaltmiete, headroom or excess, heating.
@@ -90,9 +96,12 @@ struct SuggestionView {
         "\(l.address.postalCode?.rawValue ?? "") \(l.address.place ?? "") · \(f.decimal(l.rooms)) \(s["roomsShort"]) · \(f.area(l.livingArea))"
     }
 
-    /// Checks, score components and trips, with the versions of the rules used and the run.
-    func explanation(_ e: MatchExplanation, run: Int64) -> [String: Any] {
+    /// Checks, score components and trips, with the versions of the rules used and the run. The
+    /// details are in the page language, except those of runs stored before explanations were kept
+    /// as figures (`stored` has no terms): their sentences are English, and marked so.
+    func explanation(_ e: MatchExplanation, run: Int64, stored: SuggestionRecord) -> [String: Any] {
         [
+            "detailLanguage": stored.explanationTerms == nil ? "en" : language.rawValue,
             "checks": e.checks.map { c -> [String: Any] in
                 ["name": s.label("check", c.id), "passed": c.passed, "mark": c.passed ? "✓" : "✗", "result": c.passed ? s["passed"] : s["failed"],
                  "detail": c.detail]

@@ -57,6 +57,31 @@ import Testing
         }
     }
 
+    /// The explanation's sentences speak the page language: German first, English on request. The
+    /// job centre's German page says whether access needs are met, in German, and nothing more.
+    @Test func theExplanationSpeaksThePageLanguage() async throws {
+        let fixture = try WebFixture()
+        let seeded = try fixture.seedCase("PLÖ-2026-209", asFacts: true)
+        try await fixture.signedIn(as: "coach1") { browser async throws in
+            let german = try await browser.get("/suggestions/\(seeded.suggestionID)")
+            #expect(german.status == .ok)
+            for text in ["Bruttokaltmiete 390,00 € innerhalb der Grenze 430,00 € (Spielraum 40,00 €)", "Min. mit dem", "×/Woche) — geschätzt", "kein WBS nötig"] {
+                #expect(german.body.contains(text), "missing \(text)")
+            }
+            for text in ["within the limit", "estimated", "no WBS required"] { #expect(!german.body.contains(text), "English on the German page: \(text)") }
+            let english = try await browser.get("/suggestions/\(seeded.suggestionID)?lang=en")
+            for text in ["Bruttokaltmiete 390.00 € within the limit 430.00 € (headroom 40.00 €)", "×/week) — estimated", "no WBS required"] {
+                #expect(english.body.contains(text), "missing \(text)")
+            }
+        }
+        try await fixture.signedIn(as: "jc") { browser async throws in
+            let page = try await browser.get("/suggestions/\(seeded.suggestionID)")
+            #expect(page.body.contains("Bruttokaltmiete 390,00 € innerhalb der Grenze"))
+            #expect(page.body.contains(">erfüllt<") || page.body.contains("erfüllt</"), "the access check, redacted, in German")
+            for secret in seeded.secrets { #expect(!page.body.contains(secret), "the job centre sees \(secret)") }
+        }
+    }
+
     @Test func approvingRecordsTheZusicherungAndOpensThePrintableSheet() async throws {
         let fixture = try WebFixture()
         let seeded = try fixture.seedCase("PLÖ-2026-204")

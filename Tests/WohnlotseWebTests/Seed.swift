@@ -1,7 +1,7 @@
 import Foundation
 import HousingDomain
 import HousingStore
-import Matching
+@testable import Matching
 import RuleBook
 @testable import WohnlotseWeb
 
@@ -29,7 +29,7 @@ extension WebFixture {
     @discardableResult
     func seedCase(
         _ reference: String, coach: String = "coach1", given: String = "Zzyzxa", family: String = "Qwertyova",
-        state: SuggestionState = .submitted, submittedOn: CalendarDate = WebFixture.today, rent: Int64 = 300_00
+        state: SuggestionState = .submitted, submittedOn: CalendarDate = WebFixture.today, rent: Int64 = 300_00, asFacts: Bool = false
     ) throws -> SeededCase {
         let actor = try self.actor(coach)
         let today = WebFixture.today
@@ -76,10 +76,20 @@ extension WebFixture {
             householdID: household.id ?? 0, listingID: listing.id ?? 0, rank: 1, score: min(1, max(0, explanation.score)), priority: explanation.priority,
             assigned: true, costVerdict: explanation.cost?.verdict.rawValue, grossColdRent: listing.grossColdRent, limit: explanation.cost?.limit,
             explanation: String(decoding: try encoder.encode(explanation), as: UTF8.self))
-        // Stored whole, as runs before explanation facts were: the pages read both kinds.
+        // Stored whole, as runs before explanation facts were, or (`asFacts`) as figures with the
+        // run's terms, as runs store them now: the pages read both kinds.
+        var row = suggestion
+        var terms: String?
+        if asFacts {
+            let context = try engine.ruleContext(on: today.adding(days: -5))
+            var texts = TextTable()
+            let facts = engine.facts(engine.plan(profile, context: context), profile: profile, listing: listing, openness: nil, context: context, texts: &texts)
+            row.explanation = String(decoding: try encoder.encode(facts), as: UTF8.self)
+            terms = String(decoding: try encoder.encode(engine.terms(context, texts: texts.texts)), as: UTF8.self)
+        }
         let run = try database.saveMatchRun(
             date: today.adding(days: -5), startedAt: "2026-02-24T06:00:00Z", parameters: "{}", households: 1, listings: 1, pairsConsidered: 1,
-            feasiblePairs: 1, milliseconds: 1, suggestions: [suggestion], explanationTerms: nil, by: actor)
+            feasiblePairs: 1, milliseconds: 1, suggestions: [row], explanationTerms: terms, by: actor)
         let stored = try database.suggestions(householdKey: key, runID: run.id, by: actor)
         let id = stored.first?.id ?? 0
         let path: [SuggestionState] = [.presented, .submitted]

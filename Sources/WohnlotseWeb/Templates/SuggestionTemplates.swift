@@ -98,11 +98,11 @@ enum SuggestionTemplates {
         {{#explanation}}
         <h2>{{t.explanationHeading}}</h2>
         <h3>{{t.checksHeading}}</h3>
-        <ul class="cards">{{#checks}}<li class="card"><span class="{{#passed}}ok{{/passed}}{{^passed}}bad{{/passed}}" aria-hidden="true">{{mark}}</span> <strong>{{name}}</strong> ({{result}}): <span lang="en">{{detail}}</span></li>{{/checks}}</ul>
+        <ul class="cards">{{#checks}}<li class="card"><span class="{{#passed}}ok{{/passed}}{{^passed}}bad{{/passed}}" aria-hidden="true">{{mark}}</span> <strong>{{name}}</strong> ({{result}}): <span lang="{{detailLanguage}}">{{detail}}</span></li>{{/checks}}</ul>
         <h3>{{t.scoreHeading}} {{score}}</h3>
         <table class="responsive">
         <thead><tr><th scope="col">{{t.component}}</th><th scope="col" class="num">{{t.value}}</th><th scope="col" class="num">{{t.weight}}</th><th scope="col" class="num">{{t.contribution}}</th><th scope="col">{{t.detailLabel}}</th></tr></thead>
-        <tbody>{{#components}}<tr><td data-label="{{t.component}}">{{name}}</td><td class="num" data-label="{{t.value}}">{{value}}</td><td class="num" data-label="{{t.weight}}">{{weight}}</td><td class="num" data-label="{{t.contribution}}">{{contribution}}</td><td data-label="{{t.detailLabel}}" lang="en">{{detail}}</td></tr>{{/components}}</tbody>
+        <tbody>{{#components}}<tr><td data-label="{{t.component}}">{{name}}</td><td class="num" data-label="{{t.value}}">{{value}}</td><td class="num" data-label="{{t.weight}}">{{weight}}</td><td class="num" data-label="{{t.contribution}}">{{contribution}}</td><td data-label="{{t.detailLabel}}" lang="{{detailLanguage}}">{{detail}}</td></tr>{{/components}}</tbody>
         </table>
         <p>{{t.priorityLabel}} {{priority}} ({{t.urgencyLabel}} {{urgency}})</p>
         {{#hasTrips}}
