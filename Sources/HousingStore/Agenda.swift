@@ -50,10 +50,10 @@ extension AppDatabase {
         try write { db in
             let coachID = try coachName.map { try userID(named: $0, db) } ?? actor.userID
             if coachID != actor.userID && actor.role != .admin {
-                throw StoreError.forbidden(action: "see another coach's agenda", needs: "an admin", actor: actor.name, role: actor.role)
+                throw StoreError.forbidden(action: "see another coach's agenda", needs: "an admin", actor: actor.name, role: actor.role, command: actor.command)
             }
             if actor.role == .jobcentre {
-                throw StoreError.forbidden(action: "see a coach's agenda", needs: "a coach or an admin", actor: actor.name, role: actor.role)
+                throw StoreError.forbidden(action: "see a coach's agenda", needs: "a coach or an admin", actor: actor.name, role: actor.role, command: actor.command)
             }
             let coach = try User.fetchOne(db, key: coachID.rawValue)?.name ?? ""
             let horizon = today.adding(days: horizonDays)

@@ -83,21 +83,40 @@ public struct AppDatabase: Sendable {
 
     // MARK: - Running work
 
-    /// Runs `body` in one write transaction; SQLite errors become `StoreError`s.
+    /// Runs `body` in one write transaction; SQLite errors become `StoreError`s. A refusal
+    /// (`StoreError.forbidden`) rolls the transaction back and is then audited on its own.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try dbWriter.write(body)
         } catch {
+            auditRefusal(error)
             throw StoreError.wrap(error, path: path)
         }
     }
 
-    /// Runs `body` on a reader.
+    /// Runs `body` on a reader; a refusal is audited.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try dbWriter.read(body)
         } catch {
+            auditRefusal(error)
             throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Records a refused attempt in the audit log, in a transaction of its own (the refused one was
+    /// rolled back): who tried what, from which command or page, and on which household if one, so
+    /// that an admin sees attempts to reach cases outside one's role. Nothing else changes. A
+    /// refusal that cannot be recorded (a read-only file) is still reported to the user as such.
+    private func auditRefusal(_ error: any Error) {
+        guard case let StoreError.forbidden(action, needs, actor, _, household, command) = error else { return }
+        let detail = [command.isEmpty ? nil : "command: \(command)", "refused: \(action) (needs \(needs))"].compactMap { $0 }.joined(separator: "; ")
+        _ = try? dbWriter.write { db in
+            try AuditChain.append(db, [
+                AuditChain.Content(
+                    id: 0, at: Date().formatted(.iso8601), actor: actor, action: "refused", entity: "access", entityID: nil, householdID: household,
+                    detail: detail)
+            ])
         }
     }
 

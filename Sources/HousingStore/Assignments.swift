@@ -40,7 +40,9 @@ extension AppDatabase {
     /// Refuses unless `actor` may do `permission` on `household`, counting shared coaches.
     func require(_ actor: Actor, _ permission: Permission, action: String, for household: Household, _ db: Database) throws {
         guard AccessPolicy.allows(actor, permission, case: try caseAccess(household, db)) else {
-            throw StoreError.forbidden(action: action, needs: AccessPolicy.needs(permission), actor: actor.name, role: actor.role)
+            throw StoreError.forbidden(
+                action: action, needs: AccessPolicy.needs(permission), actor: actor.name, role: actor.role, household: household.id?.rawValue,
+                command: actor.command)
         }
     }
 

@@ -141,7 +141,7 @@ extension AppDatabase {
     public func households(_ filter: HouseholdFilter, by actor: Actor) throws -> [HouseholdSummary] {
         try write { db in
             guard actor.role != .jobcentre else {
-                throw StoreError.forbidden(action: "list households", needs: "a coach or an admin", actor: actor.name, role: actor.role)
+                throw StoreError.forbidden(action: "list households", needs: "a coach or an admin", actor: actor.name, role: actor.role, command: actor.command)
             }
             var request = Household.all()
             if actor.role == .coach { request = request.visible(toCoach: actor.userID) }

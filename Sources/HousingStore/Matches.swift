@@ -356,7 +356,7 @@ extension AppDatabase {
     public func suggestions(householdKey: String? = nil, runID: Int64? = nil, includeClosed: Bool = false, by actor: Actor) throws -> [SuggestionRecord] {
         try write { db in
             guard actor.role != .jobcentre else {
-                throw StoreError.forbidden(action: "list suggestions", needs: "a coach or an admin (job-centre staff use 'match review')", actor: actor.name, role: actor.role)
+                throw StoreError.forbidden(action: "list suggestions", needs: "a coach or an admin (job-centre staff use 'match review')", actor: actor.name, role: actor.role, command: actor.command)
             }
             var clauses: [String] = []
             var args: [any DatabaseValueConvertible] = []
@@ -412,12 +412,12 @@ extension AppDatabase {
             }
             if let role = state.requiredRole {
                 guard actor.role == role else {
-                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "a job-centre user", actor: actor.name, role: actor.role)
+                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "a job-centre user", actor: actor.name, role: actor.role, command: actor.command)
                 }
                 try authorizeSuggestionRead(record, db, actor: actor)
             } else {
                 guard actor.role != .jobcentre else {
-                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "the household's coach or an admin", actor: actor.name, role: actor.role)
+                    throw StoreError.forbidden(action: "mark a suggestion \(state.rawValue)", needs: "the household's coach or an admin", actor: actor.name, role: actor.role, command: actor.command)
                 }
                 _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "move this household's suggestions")
             }
@@ -447,7 +447,7 @@ extension AppDatabase {
     public func reviewQueue(today: CalendarDate, includeDecided: Bool = false, by actor: Actor) throws -> [CostDecisionView] {
         try write { db in
             guard actor.role == .jobcentre || actor.role == .admin else {
-                throw StoreError.forbidden(action: "open the job centre's review queue", needs: "a job-centre user or an admin", actor: actor.name, role: actor.role)
+                throw StoreError.forbidden(action: "open the job centre's review queue", needs: "a job-centre user or an admin", actor: actor.name, role: actor.role, command: actor.command)
             }
             let states = includeDecided ? "'submitted', 'approved', 'rejected'" : "'submitted'"
             let records = try suggestionRecords(db, where: "s.state IN (\(states))", arguments: [])

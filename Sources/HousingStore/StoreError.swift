@@ -23,7 +23,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A value that must be unique is taken.
     case duplicate(entity: String, field: String, value: String)
     /// The acting user's role may not do this.
-    case forbidden(action: String, needs: String, actor: String, role: User.Role)
+    case forbidden(action: String, needs: String, actor: String, role: User.Role, household: Int64? = nil, command: String = "")
     /// A domain rule refused the value.
     case invalid(DomainError)
     /// The database refused a change (a constraint the checks above did not catch).
@@ -51,7 +51,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
             return "unknown \(entity) '\(key)': \(hint)"
         case .duplicate(let entity, let field, let value):
             return "a \(entity) with \(field) '\(value)' already exists: choose another \(field), or edit the existing \(entity)"
-        case .forbidden(let action, let needs, let actor, let role):
+        case .forbidden(let action, let needs, let actor, let role, _, _):
             return "\(actor) (\(role.rawValue)) may not \(action): this needs \(needs); nothing was changed"
         case .invalid(let error):
             return error.description

@@ -71,7 +71,7 @@ extension AppDatabase {
 
     func require(_ actor: Actor, _ permission: Permission, action: String, coachOf: User.ID? = nil) throws {
         guard AccessPolicy.allows(actor, permission, coachOf: coachOf) else {
-            throw StoreError.forbidden(action: action, needs: AccessPolicy.needs(permission), actor: actor.name, role: actor.role)
+            throw StoreError.forbidden(action: action, needs: AccessPolicy.needs(permission), actor: actor.name, role: actor.role, command: actor.command)
         }
     }
 

@@ -68,7 +68,9 @@ struct PrivacyFixture {
         try db.writer.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             return try tables.map { table in
-                "\(table): " + (try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid").map(\.description).joined(separator: "\n"))
+                // Refused attempts are audited and change nothing else (`refusedAttemptsAreAudited`).
+                "\(table): " + (try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"\(table == "auditLog" ? " WHERE action <> 'refused'" : "") ORDER BY rowid")
+                    .map(\.description).joined(separator: "\n"))
             }.joined(separator: "\n")
         }
     }
@@ -217,6 +219,26 @@ func refusal(_ body: () throws -> Void) -> String? {
         }
         let verification = try f.db.verifyAuditLog(by: f.admin)
         #expect(verification.problem == nil)
+    }
+
+    /// A refused attempt is rolled back and then audited on its own: who tried what, from which
+    /// command, on which case, so that an admin sees attempts to reach cases outside one's role.
+    @Test func refusedAttemptsAreAudited() throws {
+        let f = try PrivacyFixture()
+        let h = try f.household("A-1", given: "Amal", family: "Haddad", note: "n")
+        var clerk = f.jobcentre
+        clerk.command = "household show"
+        #expect(throws: StoreError.self) { _ = try f.db.householdDetail("A-1", by: clerk) }
+        #expect(throws: StoreError.self) { _ = try f.db.createUser(User(name: "x", role: .admin), by: f.coach) }
+        let refused = try f.db.auditEntries(by: f.admin).filter { $0.action == "refused" }
+        #expect(refused.count == 2)
+        let read = try #require(refused.first { $0.actor == "jc" })
+        #expect(read.entity == "access" && read.householdID == h.id?.rawValue)
+        #expect(read.detail?.hasPrefix("command: household show; refused: ") == true && read.detail?.contains("(needs ") == true, "\(read.detail ?? "")")
+        let add = try #require(refused.first { $0.actor == "mkoch" })
+        #expect(add.householdID == nil && add.detail?.contains("refused: add users (needs an admin)") == true, "\(add.detail ?? "")")
+        for row in refused { #expect(!(row.detail ?? "").contains("Haddad") && !(row.detail ?? "").contains("A-1")) }
+        #expect(try f.db.verifyAuditLog(by: f.admin).problem == nil)
     }
 
     @Test func aRefusedReadChangesNothing() throws {
