@@ -370,6 +370,13 @@ extension AppDatabase {
         }
     }
 
+    /// Refuses (and audits the attempt) unless `actor` may import listings: a coach or an admin. Asked
+    /// before anything is fetched, so that a refused import neither downloads a feed nor records a
+    /// failed run.
+    public func requireImport(by actor: Actor) throws {
+        try read { _ in try require(actor, .housingMarket, action: "import listings") }
+    }
+
     /// Imports one source in ONE transaction: `body` applies records through the session; when it
     /// throws, nothing of this source changes and the error is rethrown. On success the fetch state
     /// and the run are recorded in the same transaction.

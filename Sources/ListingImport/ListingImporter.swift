@@ -105,7 +105,8 @@ public struct ListingImporter: Sendable {
         return reports
     }
 
-    /// Imports one source; never throws: failures become a failed run.
+    /// Imports one source; never throws: failures become a failed run, except a refusal (the actor may
+    /// not import), which is reported and audited but records no run and fetches nothing.
     public func importSource(_ source: SourceConfig) async -> SourceReport {
         let started = Date().formatted(.iso8601)
         var httpStatus: Int?
@@ -113,6 +114,7 @@ public struct ListingImporter: Sendable {
         var cleanup: URL?
         defer { if let cleanup { try? FileManager.default.removeItem(at: cleanup) } }
         do {
+            try database.requireImport(by: actor)
             let headers = try credentialHeaders(source)
             let url = source.location.url
             let state = url.isFileURL ? SourceFetchState() : try database.fetchState(source: source.name)
@@ -164,6 +166,7 @@ public struct ListingImporter: Sendable {
             let run = ImportRunRecord(
                 source: source.name, startedAt: started, finishedAt: Date().formatted(.iso8601), outcome: .failed, httpStatus: httpStatus ?? Self.status(of: error),
                 bytes: bytes, scope: nil, counts: ReconcileCounts(), skipped: 0, warnings: 0, error: message, diagnostics: [])
+            if case StoreError.forbidden = error { return SourceReport(source: source.name, run: run) }
             try? database.recordRun(run)
             return SourceReport(source: source.name, run: run)
         }

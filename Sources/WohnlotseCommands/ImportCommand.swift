@@ -130,6 +130,8 @@ struct ImportCommand: AsyncParsableCommand {
 /// One import under the cron lock. Shared by `import` and `demo`.
 enum ImportJob {
     static func perform(db: AppDatabase, actor: Actor, book: RuleBook, sources: [SourceConfig], global: GlobalOptions, timeout: Double = 30, attempts: Int = 3) async throws -> [SourceReport] {
+        // One refusal up front (who may import), not one failed source after another.
+        try db.requireImport(by: actor)
         let lock: ImportLock
         do {
             lock = try ImportLock(databasePath: global.databasePath)

@@ -69,7 +69,7 @@ func openImmo(_ scope: TransferScope, _ indices: Range<Int>, deleted: [String] =
 struct ImportHarness {
     let directory: URL
     let database: AppDatabase
-    let actor: Actor
+    var actor: Actor
     var today = CalendarDate(iso: "2026-03-01")!
 
     init() throws {
@@ -154,6 +154,31 @@ struct ImportHarness {
             #expect(report.run.counts.new == 3)
             #expect(counter.count == 2)
         }
+    }
+
+    /// Importing is for coaches and admins: a job-centre login's import is refused before the feed is
+    /// fetched, records no failed run (the sources' health stays as it was) and is audited.
+    @Test func aJobCentreImportFetchesNothingAndRecordsNoRun() async throws {
+        var harness = try ImportHarness()
+        _ = try harness.database.createUser(User(name: "jc", role: .jobcentre), by: harness.actor)
+        harness.actor = try harness.database.actor(named: "jc", command: "import")
+        let h = harness
+        let counter = Counter()
+        let feed = openImmo(.full, 0..<3)
+        try await withServer({ router in
+            router.get("feed") { request, _ -> Response in
+                _ = counter.next(request)
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: feed)))
+            }
+        }) { base in
+            let report = await h.importer().importSource(h.source("co", base.appendingPathComponent("feed")))
+            #expect(report.run.outcome == .failed)
+            #expect(report.run.error?.contains("jc (jobcentre) may not import listings: this needs a coach or an admin") == true, "\(report.run.error ?? "")")
+            #expect(counter.count == 0, "the feed was fetched")
+        }
+        #expect(try h.scalar("SELECT COUNT(*) FROM importRun") == 0)
+        #expect(try h.scalar("SELECT COUNT(*) FROM listing") == 0)
+        #expect(try h.scalar("SELECT COUNT(*) FROM auditLog WHERE action = 'refused' AND actor = 'jc'") == 1)
     }
 
     @Test func persistentServerErrorFailsAfterBoundedAttempts() async throws {
