@@ -371,6 +371,9 @@ extension AppDatabase {
                 args.append(actor.userID.rawValue)
             }
             if let runID {
+                guard try fetchRun(runID, db) != nil else {
+                    throw StoreError.notFound(entity: "run", key: String(runID), hint: "'wohnlotse match runs' lists the runs with their numbers")
+                }
                 clauses.append("s.matchRunId = ?")
                 args.append(runID)
             }
@@ -385,7 +388,7 @@ extension AppDatabase {
     public func suggestion(_ id: Int64, by actor: Actor) throws -> SuggestionRecord {
         try write { db in
             guard let record = try suggestionRecords(db, where: "s.id = ?", arguments: [id]).first else {
-                throw StoreError.notFound(entity: "suggestion", key: String(id), hint: "'wohnlotse match list' shows suggestions with their ids")
+                throw Self.unknownSuggestion(id, for: actor)
             }
             try authorizeSuggestionRead(record, db, actor: actor)
             try Audit.record(db, actor: actor, action: "read", entity: "suggestion", entityID: id, householdID: record.householdID)
@@ -393,22 +396,33 @@ extension AppDatabase {
         }
     }
 
+    /// A suggestion the actor cannot look up: for the job centre the same words whether it does not
+    /// exist or is not yet submitted, so that ids do not tell which suggestions exist.
+    static func unknownSuggestion(_ id: Int64, for actor: Actor) -> StoreError {
+        actor.role == .jobcentre
+            ? StoreError.notFound(entity: "suggestion", key: String(id), hint: "job-centre staff see suggestions once a coach submits them for review ('wohnlotse match review')")
+            : StoreError.notFound(entity: "suggestion", key: String(id), hint: "'wohnlotse match list' shows suggestions with their ids")
+    }
+
     func authorizeSuggestionRead(_ record: SuggestionRecord, _ db: Database, actor: Actor) throws {
         if actor.role == .jobcentre {
-            guard SuggestionState.seenByJobcentre.contains(record.state) else {
-                throw StoreError.notFound(entity: "suggestion", key: String(record.id), hint: "job-centre staff see suggestions once a coach submits them for review ('wohnlotse match review')")
-            }
+            guard SuggestionState.seenByJobcentre.contains(record.state) else { throw Self.unknownSuggestion(record.id, for: actor) }
             return
         }
         _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "see this household's suggestions")
     }
 
     /// Moves a suggestion through the review workflow, checked against the workflow and the
-    /// actor's role; approving or rejecting is for job-centre users only.
-    public func moveSuggestion(_ id: Int64, to state: SuggestionState, on date: CalendarDate, reason: RejectionReason? = nil, note: String? = nil, by actor: Actor) throws -> SuggestionRecord {
+    /// actor's role; approving or rejecting is for job-centre users only. A step is dated the day it
+    /// happened: not before the last one, and not after `today` (when given): a Zusicherung dated
+    /// ahead would hold up every later step until that day. A refusal needs a reason code and a text.
+    public func moveSuggestion(
+        _ id: Int64, to state: SuggestionState, on date: CalendarDate, reason: RejectionReason? = nil, note: String? = nil,
+        today: CalendarDate? = nil, by actor: Actor
+    ) throws -> SuggestionRecord {
         try write { db in
             guard let record = try suggestionRecords(db, where: "s.id = ?", arguments: [id]).first else {
-                throw StoreError.notFound(entity: "suggestion", key: String(id), hint: "'wohnlotse match list' shows suggestions with their ids")
+                throw Self.unknownSuggestion(id, for: actor)
             }
             if let role = state.requiredRole {
                 guard actor.role == role else {
@@ -422,12 +436,19 @@ extension AppDatabase {
                 _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "move this household's suggestions")
             }
             guard record.state.canMove(to: state) else {
-                let allowed = record.state.allowedNext.map(\.rawValue).joined(separator: ", ")
+                // Withdrawing is a new run's doing, not a step anyone takes.
+                let allowed = record.state.allowedNext.filter { $0 != .withdrawn }.map(\.rawValue).joined(separator: ", ")
                 throw StoreError.invalid(.invalidField(field: "state", value: state.rawValue,
-                    hint: "suggestion \(id) is \(record.state.rawValue); from there it can go to \(allowed.isEmpty ? "nothing (it is closed)" : allowed)"))
+                    hint: "suggestion \(id) is \(record.state.rawValue); \(allowed.isEmpty ? "it is closed and takes no further step" : "its next step can be: \(allowed)")"))
             }
             if state == .rejected && reason == nil {
                 throw StoreError.invalid(.invalidField(field: "reason", value: "", hint: "give a reason code: \(RejectionReason.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            if state == .rejected && (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw StoreError.invalid(.invalidField(field: "text", value: note ?? "", hint: "say why the Zusicherung is refused, for the coach and the household"))
+            }
+            if let today, date > today {
+                throw StoreError.invalid(.invalidField(field: "date", value: date.iso, hint: "that is after today (\(today.iso)): a step is dated the day it happened, today or earlier"))
             }
             if date < record.stateDate {
                 throw StoreError.invalid(.invalidField(field: "date", value: date.iso, hint: "the suggestion became \(record.state.rawValue) on \(record.stateDate.iso); a later step cannot be earlier"))

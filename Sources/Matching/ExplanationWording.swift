@@ -44,9 +44,10 @@ struct Wording {
         return "\(two(day.day)).\(two(day.month)).\(day.year)"
     }
 
-    /// A travel mode after a time: `by bus` or `mit dem Bus`.
+    /// A travel mode after a time: `by bus`, `on foot` or `mit dem Bus`, `zu Fuß`.
     func by(_ mode: TravelMode) -> String {
         switch (language, mode) {
+        case (.english, .walk): return "on foot"
         case (.english, _): return "by \(mode.rawValue)"
         case (.german, .walk): return "zu Fuß"
         case (.german, .bike): return "mit dem Rad"

@@ -55,7 +55,7 @@ public struct MatchExplanation: Hashable, Codable, Sendable {
 
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
-    /// `Job 22 min by bus (5×/week); School 4 min by walk (5×/week) — estimated`, the commute detail
+    /// `Job 22 min by bus (5×/week); School 4 min on foot (5×/week) — estimated`, the commute detail
     /// (in German `Job 22 Min. mit dem Bus (5×/Woche); … — geschätzt`).
     public static func tripsSummary(_ trips: [Trip], language: ExplanationLanguage = .english) -> String {
         guard !trips.isEmpty else { return "" }

@@ -146,8 +146,29 @@ struct MatchCommand: ParsableCommand {
         func run() throws {
             let (db, actor) = try global.session("match move")
             guard let state = Self.steps[step] else { return }
-            let record = try db.moveSuggestion(id, to: state, on: date ?? global.today, note: note, by: actor)
+            let record: SuggestionRecord
+            do {
+                record = try db.moveSuggestion(id, to: state, on: date ?? global.today, note: note, today: global.today, by: actor)
+            } catch StoreError.invalid(.invalidField(field: "state", _, _)) {
+                throw StoreError.invalid(.invalidField(field: "step", value: step, hint: try Self.notNow(id, db: db, actor: actor)))
+            }
             try global.emit(SuggestionJSON(record)) { print("Suggestion \(id) (\(record.householdReference), listing \(record.listingID)) is now \(record.state.rawValue).") }
+        }
+
+        /// Why the step cannot be taken now, in this command's words: what the suggestion is and the
+        /// commands for its next steps.
+        static func notNow(_ id: Int64, db: AppDatabase, actor: Actor) throws -> String {
+            let current = try db.suggestion(id, by: actor).state
+            let next = current.allowedNext.compactMap { state -> String? in
+                switch state {
+                case .withdrawn: return nil
+                case .approved: return "the job centre's 'wohnlotse match approve \(id)'"
+                case .rejected: return "'match reject \(id)'"
+                default: return steps.first { $0.value == state }.map { "'wohnlotse match move \(id) \($0.key)'" }
+                }
+            }
+            guard !next.isEmpty else { return "suggestion \(id) is \(current.rawValue), closed: it takes no further step" }
+            return "suggestion \(id) is \(current.rawValue); its next step: " + next.joined(separator: ", or ")
         }
     }
 
@@ -160,7 +181,7 @@ struct MatchCommand: ParsableCommand {
 
         func run() throws {
             let (db, actor) = try global.session("match approve")
-            let record = try db.moveSuggestion(id, to: .approved, on: date ?? global.today, note: note, by: actor)
+            let record = try db.moveSuggestion(id, to: .approved, on: date ?? global.today, note: note, today: global.today, by: actor)
             try global.emit(SuggestionJSON(record)) { print("Zusicherung granted on \(record.stateDate.iso) for suggestion \(id) (\(record.householdReference), listing \(record.listingID)).") }
         }
     }
@@ -175,7 +196,7 @@ struct MatchCommand: ParsableCommand {
 
         func run() throws {
             let (db, actor) = try global.session("match reject")
-            let record = try db.moveSuggestion(id, to: .rejected, on: date ?? global.today, reason: reason, note: text, by: actor)
+            let record = try db.moveSuggestion(id, to: .rejected, on: date ?? global.today, reason: reason, note: text, today: global.today, by: actor)
             try global.emit(SuggestionJSON(record)) { print("Zusicherung refused for suggestion \(id) (\(reason.rawValue)).") }
         }
     }
@@ -414,7 +435,8 @@ enum ExplanationText {
         if !e.trips.isEmpty {
             out += "Trips (estimated from straight-line distance, not a timetable):\n"
             for t in e.trips {
-                out += String(format: "  %@: %.0f min by %@, %.1f km by road, %d×/week\n", t.anchor, t.estimate.minutes, t.estimate.mode.rawValue, t.estimate.distanceKilometres, t.daysPerWeek)
+                let mode = t.estimate.mode == .walk ? "on foot" : "by \(t.estimate.mode.rawValue)"
+                out += String(format: "  %@: %.0f min %@, %.1f km by road, %d×/week\n", t.anchor, t.estimate.minutes, mode, t.estimate.distanceKilometres, t.daysPerWeek)
             }
         }
         out += "Rules: \(e.rulesVersion); weights: \(e.weightsVersion); judged on \(e.date.iso)"

@@ -101,6 +101,28 @@ extension WebApp {
         return render("suggestion", title: s.fill("suggestionTitle", String(record.id)), data: data, request: request, context: context, status: status)
     }
 
+    /// Why a step was not saved, in the page language: the workflow's and the dates' refusals name
+    /// the suggestion's state and what may come next; anything else keeps the store's message.
+    func notSaved(_ error: StoreError, suggestion id: Int64, date: CalendarDate, actor: Actor, _ s: Strings) async -> String {
+        guard case .invalid(.invalidField(let field, _, _)) = error else { return s.fill("notSaved", error.description) }
+        let database = self.database
+        let f = Format(language: s.language)
+        let record = try? await store { try database.suggestion(id, by: actor) }
+        switch (field, record) {
+        case ("text", _):
+            return s["errorReasonText"]
+        case ("state", let record?):
+            let next = record.state.allowedNext.filter { $0 != .withdrawn }.map { s.label("state", $0.rawValue) }
+            let now = s.label("state", record.state.rawValue)
+            return next.isEmpty ? s.fill("errorStepClosed", now) : s.fill("errorStepNow", now, next.joined(separator: ", "))
+        case ("date", let record?):
+            let today = configuration.today()
+            return date > today ? s.fill("errorFutureDate", f.date(date), f.date(today)) : s.fill("errorEarlyDate", f.date(date), f.date(record.stateDate))
+        default:
+            return s.fill("notSaved", error.description)
+        }
+    }
+
     /// Zusicherung (approve, with its date) or refusal (reason code and text), by a job-centre user.
     func decide(_ request: Request, _ context: WebContext, approve: Bool) async throws -> Response {
         let actor = try actor(request, context)
@@ -124,12 +146,16 @@ extension WebApp {
         let database = self.database
         let reasonCode = reason
         do {
-            _ = try await store { try database.moveSuggestion(id, to: approve ? .approved : .rejected, on: date, reason: reasonCode, note: note, by: actor) }
+            let today = configuration.today()
+            _ = try await store {
+                try database.moveSuggestion(id, to: approve ? .approved : .rejected, on: date, reason: reasonCode, note: note, today: today, by: actor)
+            }
         } catch StoreError.notFound {
             throw WebError.notFound
         } catch let error as StoreError {
             if case .forbidden = error { throw error }
-            return try await suggestionPage(request, context, error: s.fill("notSaved", error.description), status: .unprocessableContent)
+            return try await suggestionPage(
+                request, context, error: await notSaved(error, suggestion: id, date: date, actor: actor, s), status: .unprocessableContent)
         }
         return redirect(to: "/suggestions/\(id)?ok=\(approve ? "approved" : "rejected")")
     }
@@ -171,11 +197,13 @@ extension WebApp {
         let database = self.database
         let record: SuggestionRecord
         do {
-            record = try await store { try database.moveSuggestion(id, to: state, on: date, note: note, by: actor) }
+            let today = configuration.today()
+            record = try await store { try database.moveSuggestion(id, to: state, on: date, note: note, today: today, by: actor) }
         } catch StoreError.notFound, StoreError.forbidden {
             throw WebError.notFound
         } catch let error as StoreError {
-            return try await suggestionPage(request, context, error: s.fill("notSaved", error.description), status: .unprocessableContent)
+            return try await suggestionPage(
+                request, context, error: await notSaved(error, suggestion: id, date: date, actor: actor, s), status: .unprocessableContent)
         }
         if form["from"] == "household" { return redirect(to: "/households/\(record.householdID.rawValue)?ok=suggestion#suggestions") }
         return redirect(to: "/suggestions/\(id)?ok=moved")

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func reviewWorkflowFromSuggestionToMovedIn() throws {
-        let cli = try demo()
+        var cli = try demo()
         let id = try assignedSuggestion(cli, household: "PLÖ-2026-003")
         let explain = try cli.ok(["match", "explain", String(id)])
         #expect(explain.stdout.contains("Checks:"))
@@ -38,12 +38,17 @@ import Testing
         #expect(early.stderr.contains("mkoch (coach) may not mark a suggestion approved: this needs a job-centre user"))
         let skip = try cli.run(["match", "move", String(id), "submit"])
         #expect(skip.status == 1)
-        #expect(skip.stderr.contains("suggestion \(id) is suggested; from there it can go to presented, declined-by-household, withdrawn"))
+        #expect(skip.stderr.contains(
+            "invalid step 'submit': suggestion \(id) is suggested; its next step: 'wohnlotse match move \(id) present', or 'wohnlotse match move \(id) decline-household'"),
+            "\(skip.stderr)")
 
         try cli.ok(["match", "move", String(id), "present"])
         // Not yet submitted: invisible to the job centre.
         let hidden = try cli.run(["match", "explain", String(id), "--as", "jc-preetz"])
         #expect(hidden.status == 1)
+        // In the same words as an id that does not exist: ids do not tell the job centre what exists.
+        let none = try cli.run(["match", "explain", "99999", "--as", "jc-preetz"])
+        #expect(none.status == 1 && hidden.stderr.replacingOccurrences(of: "'\(id)'", with: "'99999'") == none.stderr, "\(hidden.stderr) / \(none.stderr)")
         try cli.ok(["match", "move", String(id), "submit"])
 
         let queue = try cli.ok(["match", "review", "--as", "jc-preetz"])
@@ -53,8 +58,16 @@ import Testing
         for name in ["Reza", "Maryam", "Sara", "Ahmadi", "Unterlagen"] {
             #expect(!queue.stdout.contains(name) && !jcView.stdout.contains(name), "the job centre must not see \(name)")
         }
+        let noRun = try cli.run(["match", "list", "--run", "99"])
+        #expect(noRun.status == 1 && noRun.stderr.contains("unknown run '99': 'wohnlotse match runs' lists the runs"), "\(noRun.stderr)")
         let noReason = try cli.run(["match", "reject", String(id), "--as", "jc-preetz", "--text", "x"])
         #expect(noReason.status == 64)
+        // A refusal says why; a Zusicherung is dated the day it is granted, not ahead.
+        cli.environment["WOHNLOTSE_TODAY"] = "2026-03-10"  // the clerk decides a few days later
+        let noText = try cli.run(["match", "reject", String(id), "--as", "jc-preetz", "--reason", "over-limit", "--text", "  "])
+        #expect(noText.status == 1 && noText.stderr.contains("say why the Zusicherung is refused"), "\(noText.stderr)")
+        let ahead = try cli.run(["match", "approve", String(id), "--as", "jc-preetz", "--date", "2026-03-11"])
+        #expect(ahead.status == 1 && ahead.stderr.contains("that is after today (2026-03-10)"), "\(ahead.stderr)")
         try cli.ok(["match", "approve", String(id), "--as", "jc-preetz", "--date", "2026-03-02"])
         let again = try cli.run(["match", "approve", String(id), "--as", "jc-preetz"])
         #expect(again.status == 1)

@@ -89,7 +89,7 @@ import Testing
             let page = try await browser.get("/suggestions/\(seeded.suggestionID)")
             #expect(try await browser.get("/suggestions/\(seeded.suggestionID)/sheet").status == .notFound, "no sheet before the approval")
             let approved = try await browser.post(
-                "/suggestions/\(seeded.suggestionID)/approve", [("_csrf", page.csrf ?? ""), ("date", "2026-03-02"), ("note", "Kaution als Darlehen beantragen")])
+                "/suggestions/\(seeded.suggestionID)/approve", [("_csrf", page.csrf ?? ""), ("date", "2026-03-01"), ("note", "Kaution als Darlehen beantragen")])
             #expect(approved.status == .seeOther)
             #expect(approved.location == "/suggestions/\(seeded.suggestionID)?ok=approved")
             #expect(try fixture.suggestionState(seeded.suggestionID) == .approved)
@@ -98,7 +98,7 @@ import Testing
             #expect(!after.body.contains("Zusicherung ablehnen"), "decided: no more decision forms")
             let sheet = try await browser.get("/suggestions/\(seeded.suggestionID)/sheet")
             #expect(sheet.status == .ok)
-            for text in ["Zusicherung zu den Aufwendungen für eine neue Unterkunft (§ 22 Abs. 4 SGB II)", "02.03.2026", "jc", "Kaution als Darlehen beantragen",
+            for text in ["Zusicherung zu den Aufwendungen für eine neue Unterkunft (§ 22 Abs. 4 SGB II)", "01.03.2026", "jc", "Kaution als Darlehen beantragen",
                          seeded.reference, "390,00 €", "430,00 €"] {
                 #expect(sheet.body.contains(text), "the sheet lacks \(text)")
             }
@@ -119,17 +119,17 @@ import Testing
         try await fixture.signedIn(as: "jc") { browser async throws in
             let path = "/suggestions/\(seeded.suggestionID)"
             let token = try await browser.get(path).csrf ?? ""
-            let noReason = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-02"), ("reason", ""), ("text", "zu teuer")])
+            let noReason = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-01"), ("reason", ""), ("text", "zu teuer")])
             #expect(noReason.status == .unprocessableContent)
             #expect(noReason.body.contains("Bitte einen Grund für die Ablehnung wählen."))
-            let noText = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-02"), ("reason", "over-limit"), ("text", "  ")])
+            let noText = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-01"), ("reason", "over-limit"), ("text", "  ")])
             #expect(noText.status == .unprocessableContent)
             #expect(noText.body.contains("Bitte die Ablehnung begründen."))
             let badDate = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-02-30"), ("reason", "over-limit"), ("text", "zu teuer")])
             #expect(badDate.status == .unprocessableContent)
             #expect(badDate.body.contains("ist kein gültiges Datum"))
             #expect(try fixture.suggestionState(seeded.suggestionID) == .submitted, "nothing changed")
-            let rejected = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-02"), ("reason", "heating-too-high"), ("text", "Heizkosten über dem Grenzwert")])
+            let rejected = try await browser.post(path + "/reject", [("_csrf", token), ("date", "2026-03-01"), ("reason", "heating-too-high"), ("text", "Heizkosten über dem Grenzwert")])
             #expect(rejected.status == .seeOther)
             #expect(try fixture.suggestionState(seeded.suggestionID) == .rejected)
             let page = try await browser.get(path)
@@ -146,10 +146,20 @@ import Testing
             let token = try await browser.get(path).csrf ?? ""
             let early = try await browser.post(path + "/approve", [("_csrf", token), ("date", "2026-01-15")])
             #expect(early.status == .unprocessableContent)
-            #expect(early.body.contains("Nicht gespeichert:"))
-            #expect(early.body.contains("a later step cannot be earlier"))
+            #expect(early.body.contains("Nicht gespeichert: Der 15.01.2026 liegt vor dem letzten Schritt (01.03.2026)."))
             #expect(!early.body.contains("StoreError"))
             #expect(try fixture.suggestionState(seeded.suggestionID) == .submitted)
+            // Nor after today: a Zusicherung dated ahead would hold up every later step until then.
+            let ahead = try await browser.post(path + "/approve", [("_csrf", token), ("date", "02.03.2026")])
+            #expect(ahead.status == .unprocessableContent)
+            #expect(ahead.body.contains("Nicht gespeichert: Der 02.03.2026 liegt nach heute (01.03.2026)."))
+            #expect(try fixture.suggestionState(seeded.suggestionID) == .submitted)
+            // A step the suggestion cannot take now says what it is and what may come next, in German.
+            _ = try await browser.post(path + "/approve", [("_csrf", token), ("date", "01.03.2026")])
+            let again = try await browser.post(path + "/approve", [("_csrf", token), ("date", "01.03.2026")])
+            #expect(again.status == .unprocessableContent)
+            #expect(again.body.contains("Nicht gespeichert: Der Vorschlag ist jetzt „"), "\(again.body)")
+            #expect(!again.body.contains("invalid state"))
         }
     }
 
@@ -158,7 +168,7 @@ import Testing
         let seeded = try fixture.seedCase("PLÖ-2026-207")
         try await fixture.signedIn(as: "jc") { browser async throws in
             for token in ["", "falsch", String(repeating: "A", count: 43)] {
-                let forged = try await browser.post("/suggestions/\(seeded.suggestionID)/approve", [("_csrf", token), ("date", "2026-03-02")])
+                let forged = try await browser.post("/suggestions/\(seeded.suggestionID)/approve", [("_csrf", token), ("date", "2026-03-01")])
                 #expect(forged.status == .forbidden)
                 #expect(forged.body.contains("Formular abgelaufen"))
             }
@@ -174,7 +184,7 @@ import Testing
                 let page = try await browser.get("/suggestions/\(seeded.suggestionID)")
                 #expect(page.status == .ok)
                 #expect(!page.body.contains("Zusicherung erteilen"), "\(user) sees no decision form")
-                let tried = try await browser.post("/suggestions/\(seeded.suggestionID)/approve", [("_csrf", page.csrf ?? ""), ("date", "2026-03-02")])
+                let tried = try await browser.post("/suggestions/\(seeded.suggestionID)/approve", [("_csrf", page.csrf ?? ""), ("date", "2026-03-01")])
                 #expect(tried.status == .forbidden)
                 #expect(tried.body.contains("Keine Berechtigung"))
             }
@@ -194,7 +204,7 @@ import Testing
                 #expect(page.status == .notFound, "\(path)")
                 #expect(WebFixture.withoutToken(page.body) == WebFixture.withoutToken(missing.body), "\(path) must look exactly like a missing one")
             }
-            let post = try await browser.post("/suggestions/\(presented.suggestionID)/approve", [("_csrf", missing.csrf ?? ""), ("date", "2026-03-02")])
+            let post = try await browser.post("/suggestions/\(presented.suggestionID)/approve", [("_csrf", missing.csrf ?? ""), ("date", "2026-03-01")])
             #expect(post.status == .notFound)
             #expect(try fixture.suggestionState(presented.suggestionID) == .presented)
         }
