@@ -38,6 +38,9 @@ struct MatchCommand: ParsableCommand {
             let stored = try db.suggestions(runID: run.id, by: actor)
             try global.emit(run) {
                 print("Run \(run.id) on \(date.iso): \(run.households) households × \(run.listings) listings, \(run.pairsConsidered) pairs in their cost bands, \(run.feasiblePairs) feasible; \(run.suggestions) suggestions, \(run.assigned) flats assigned (\(run.milliseconds) ms).")
+                if actor.role == .coach {
+                    print("Only your cases (in your charge or shared with you) took part: the assignment gives each of them one flat among these; an admin's run spans every case.")
+                }
                 if !outcome.assignmentProven {
                     print(String(format: "The assignment was not proven optimal within the work bound: its total priority %.4f is at most %.4f below the best possible.",
                         outcome.totalPriority, outcome.assignmentGap))
