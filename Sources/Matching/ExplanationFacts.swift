@@ -319,7 +319,8 @@ extension MatchExplanation {
         }
         let score = MatchingEngine.score(values: f.values, weights: weights)
         self.init(
-            date: terms.date, checks: Self.checks(f, rules: rules, language: language), components: components, score: score, urgency: f.urgency,
+            date: terms.date, checks: Self.checks(f, rules: rules, language: language, placeName: try f.cost?.municipalityName.map(terms.text)),
+            components: components, score: score, urgency: f.urgency,
             priority: rules.priority(score: score, urgency: f.urgency), urgencyDetail: f.urgencyDetail, cost: try Self.judgement(f, terms: terms),
             overLimitWithinTolerance: f.limit.map { f.gross > $0 } ?? false,
             trips: trips, rulesVersion: terms.rulesVersion, weightsVersion: rules.weightsVersion)
@@ -336,8 +337,9 @@ extension MatchExplanation {
         }
     }
 
-    /// Every hard check with its numbers.
-    static func checks(_ f: ExplanationFacts, rules: MatchingRules, language: ExplanationLanguage = .english) -> [Check] {
+    /// Every hard check with its numbers; `placeName` is the flat's municipality by name (from the
+    /// cost judgement), shown with its key.
+    static func checks(_ f: ExplanationFacts, rules: MatchingRules, language: ExplanationLanguage = .english, placeName: String? = nil) -> [Check] {
         let w = Wording(language: language)
         var out: [Check] = []
         out.reserveCapacity(9)
@@ -391,7 +393,8 @@ extension MatchExplanation {
                 } ?? "")
         } ?? w.text("available now (\(f.availableFromText ?? "no date given"))", "sofort frei (\(f.availableFromText ?? "kein Datum angegeben"))"))
         let placeText: String
-        if let m = f.municipality {
+        if let key = f.municipality {
+            let m = placeName.map { "\($0) (\(key))" } ?? "\(key)"
             let code = f.residence ?? ResidenceObligation.none.code
             if !f.permitted {
                 placeText = w.text("the Wohnsitzauflage (\(code)) does not allow \(m)", "die Wohnsitzauflage (\(code)) erlaubt \(m) nicht")

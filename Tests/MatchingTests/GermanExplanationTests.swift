@@ -33,6 +33,7 @@ import Testing
             ("dates", "frei ab 11.03.2026, vor der Frist 31.03.2026"),
             ("commute", "Job in Plön 46 Min. mit dem Bus (5×/Woche) — geschätzt"),
             ("landlord", "Vermieter: aufgeschlossen"),
+            ("place", "Preetz, Stadt (01057062) erlaubt"),
             ("time-on-market", "seit 0 Tagen inseriert (0 nach \(repoBook.matching.market.staleDays) Tagen)"),
         ]
         for (id, text) in expected { #expect(detail(german, id) == text, "\(id)") }
@@ -51,6 +52,7 @@ import Testing
             #expect(g.detail != e.detail, "\(g.id): \(g.detail)")
         }
         #expect(detail(english, "cost") == "Bruttokaltmiete 484.50 € within the limit 570.00 € (headroom 85.50 €)")
+        #expect(detail(english, "place") == "Preetz, Stadt (01057062) allowed", "the place by name, with its key")
         #expect(try engine.explain(household: household(), listing: flat(), landlordOpenness: nil, on: day) == (try engine.explain(
             household: household(), listing: flat(), landlordOpenness: nil, on: day, language: .english)))
     }

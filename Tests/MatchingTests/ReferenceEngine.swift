@@ -256,7 +256,7 @@ struct ReferenceEngine: Sendable {
     }
 
     /// Every hard check with its numbers, for an explanation.
-    func checks(_ p: Plan, _ r: Row, listing l: Listing) -> [MatchExplanation.Check] {
+    func checks(_ p: Plan, _ r: Row, listing l: Listing, placeName: String?) -> [MatchExplanation.Check] {
         var out: [MatchExplanation.Check] = []
         func check(_ id: String, _ passed: Bool, _ detail: String) { out.append(.init(id: id, passed: passed, detail: detail)) }
         let tolerance = rules.costTolerancePercent
@@ -282,10 +282,11 @@ struct ReferenceEngine: Sendable {
         check("pets", petsOK(p, r), !p.needs.pets ? "no pets" : r.petsAllowed == true ? "pets allowed" : petsOK(p, r) ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets")
         check("dates", datesOK(p, r), r.availableFrom.map { "available from \($0.iso)" + (p.deadline.map { d in datesOK(p, r) ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") } ?? "available now (\(l.availableFromText ?? "no date given"))")
         let placeText: String
-        if let m = l.municipality {
-            if !p.residence.permits(m) {
+        if let key = l.municipality {
+            let m = placeName.map { "\($0) (\(key))" } ?? "\(key)"
+            if !p.residence.permits(key) {
                 placeText = "the Wohnsitzauflage (\(p.residence.code)) does not allow \(m)"
-            } else if p.excluded.contains(m) {
+            } else if p.excluded.contains(key) {
                 placeText = "\(m) is excluded by the household"
             } else {
                 placeText = "\(m) allowed" + (p.residence == .none ? "" : " by the Wohnsitzauflage (\(p.residence.code))")
@@ -467,7 +468,11 @@ struct ReferenceEngine: Sendable {
         let landlords: [Landlord.ID: Landlord.Openness] = listing.landlordID.flatMap { id in landlordOpenness.map { [id: $0] } } ?? [:]
         let r = row(listing, index: 0, context: context, landlords: landlords, on: date)
         let p = plan(profile, index: 0, context: &context, on: date)
-        var checks = checks(p, r, listing: listing)
+        var judgement: CostJudgement?
+        if let costCase = try? CostCase(listing: listing, members: profile.members, on: date) {
+            judgement = try? book.judge(costCase, on: date)
+        }
+        var checks = checks(p, r, listing: listing, placeName: judgement?.municipalityName)
         if profile.members.isEmpty {
             checks.insert(.init(id: "household", passed: false, detail: "the household has no members recorded"), at: 0)
         }
@@ -494,10 +499,6 @@ struct ReferenceEngine: Sendable {
             components.append(.init(id: id, value: values[i], weight: weights[i], contribution: values[i] * weights[i], detail: texts[i]))
         }
         let score = components.reduce(0) { $0 + $1.contribution }
-        var judgement: CostJudgement?
-        if let costCase = try? CostCase(listing: listing, members: profile.members, on: date) {
-            judgement = try? book.judge(costCase, on: date)
-        }
         let heating = book.heating(on: date)
         return MatchExplanation(
             date: date, checks: checks, components: components, score: score, urgency: p.urgency,
