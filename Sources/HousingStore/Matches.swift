@@ -87,6 +87,33 @@ public struct CostDecisionView: Codable, Sendable {
     public var benefitType: BenefitType
     public var listing: Listing
     public var waitingSince: CalendarDate
+    /// Zusicherungen the household already holds for other flats (still in force: approved and on
+    /// to moved in), so that a clerk does not grant a second one unawares.
+    public var otherZusicherungen: [GrantedZusicherung] = []
+}
+
+/// A Zusicherung granted for one suggestion: when, and where the suggestion is now.
+public struct GrantedZusicherung: Codable, Sendable, Hashable {
+    public var suggestionID: Int64
+    public var listingID: Int64
+    public var grantedOn: CalendarDate
+    public var state: SuggestionState
+}
+
+extension AppDatabase {
+    /// The household's Zusicherungen in force other than for suggestion `id`, oldest first.
+    static func otherZusicherungen(household: Household.ID, except id: Int64, _ db: Database) throws -> [GrantedZusicherung] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.id, s.listingId, s.state, MAX(e.date) AS grantedOn FROM suggestion s
+            JOIN suggestionEvent e ON e.suggestionId = s.id AND e.toState = 'approved'
+            WHERE s.householdId = ? AND s.id <> ? AND s.state IN ('approved', 'applied', 'viewing', 'contract-signed', 'moved-in')
+            GROUP BY s.id ORDER BY grantedOn, s.id
+            """, arguments: [household.rawValue, id])
+        return rows.compactMap { row in
+            guard let state = SuggestionState(rawValue: row["state"]), let day = CalendarDate(iso: row["grantedOn"]) else { return nil }
+            return GrantedZusicherung(suggestionID: row["id"], listingID: row["listingId"], grantedOn: day, state: state)
+        }
+    }
 }
 
 extension AppDatabase {
@@ -481,7 +508,7 @@ extension AppDatabase {
                 try Audit.record(db, actor: actor, action: "read", entity: "suggestion", entityID: r.id, householdID: r.householdID, detail: "review queue")
                 views.append(CostDecisionView(
                     suggestion: r, householdSize: births.count, ages: births.map { $0.age(on: today) }.sorted(by: >), benefitType: h.benefitType,
-                    listing: listing, waitingSince: r.stateDate))
+                    listing: listing, waitingSince: r.stateDate, otherZusicherungen: try Self.otherZusicherungen(household: r.householdID, except: r.id, db)))
             }
             return views
         }

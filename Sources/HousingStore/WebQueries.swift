@@ -96,7 +96,8 @@ extension AppDatabase {
             let submitted = record.events.last { $0.to == .submitted }?.date ?? record.stateDate
             return CostDecisionView(
                 suggestion: record, householdSize: births.count, ages: births.map { $0.age(on: today) }.sorted(by: >),
-                benefitType: household.benefitType, listing: listing, waitingSince: submitted)
+                benefitType: household.benefitType, listing: listing, waitingSince: submitted,
+                otherZusicherungen: try Self.otherZusicherungen(household: record.householdID, except: record.id, db))
         }
     }
 

@@ -223,6 +223,10 @@ struct MatchCommand: ParsableCommand {
                             "\(v.listing.address.postalCode?.rawValue ?? "") \(v.listing.address.place ?? ""), \(Output.rooms(v.listing.rooms)) rooms, \(Output.area(v.listing.livingArea))",
                             v.waitingSince.iso, s.state.rawValue]
                 }))
+                for v in queue where !v.otherZusicherungen.isEmpty {
+                    let held = v.otherZusicherungen.map { "suggestion \($0.suggestionID) (listing \($0.listingID), granted \($0.grantedOn.iso), now \($0.state.rawValue))" }
+                    print("Note: \(v.suggestion.householdReference) (suggestion \(v.suggestion.id)) already holds a Zusicherung: \(held.joined(separator: "; ")).")
+                }
                 if !queue.isEmpty { print("\nDetails: wohnlotse match explain ID · decide: wohnlotse match approve ID / match reject ID --reason CODE --text '…'") }
             }
         }
@@ -349,6 +353,7 @@ struct ReviewItemJSON: Encodable {
     var limit: Money?
     var explanation: MatchExplanation?
     var history: [SuggestionEvent]
+    var otherZusicherungen: [GrantedZusicherung]
 
     init(_ v: CostDecisionView) {
         let s = v.suggestion
@@ -365,6 +370,7 @@ struct ReviewItemJSON: Encodable {
         limit = s.limit
         explanation = (try? decodeExplanation(s))?.redactedForJobcentre()
         history = s.events.redactedForJobcentre()
+        otherZusicherungen = v.otherZusicherungen
     }
 }
 

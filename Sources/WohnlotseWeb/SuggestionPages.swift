@@ -33,6 +33,7 @@ extension WebApp {
             row["persons"] = String(item.householdSize)
             row["ages"] = item.ages.map(String.init).joined(separator: ", ")
             row["benefit"] = s.label("benefit", item.benefitType.rawValue)
+            row["hasGranted"] = !item.otherZusicherungen.isEmpty
             row["flat"] = v.flatLine(item.listing)
             row["since"] = v.f.date(item.waitingSince)
             row["state"] = s.label("state", item.suggestion.state.rawValue)
@@ -52,9 +53,13 @@ extension WebApp {
 
     /// The household facts a cost decision may show (no names), for the page and the sheet.
     func householdFacts(_ view: CostDecisionView, _ s: Strings) -> [String: Any] {
-        [
+        let f = Format(language: s.language)
+        return [
             "reference": view.suggestion.householdReference, "persons": String(view.householdSize),
             "ages": view.ages.map(String.init).joined(separator: ", "), "benefit": s.label("benefit", view.benefitType.rawValue),
+            "granted": view.otherZusicherungen.map {
+                s.fill("grantedLine", String($0.suggestionID), f.date($0.grantedOn), s.label("state", $0.state.rawValue))
+            },
         ]
     }
 

@@ -71,6 +71,15 @@ import Testing
         try cli.ok(["match", "approve", String(id), "--as", "jc-preetz", "--date", "2026-03-02"])
         let again = try cli.run(["match", "approve", String(id), "--as", "jc-preetz"])
         #expect(again.status == 1)
+        // A second flat of the same household in review: the queue says a Zusicherung is in force.
+        let json = try cli.ok(["match", "list", "--household", "PLÖ-2026-003", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let second = try #require(list.first { $0["id"] as? Int != id }?["id"] as? Int)
+        try cli.ok(["match", "move", String(second), "present"])
+        try cli.ok(["match", "move", String(second), "submit"])
+        let queueAgain = try cli.ok(["match", "review", "--as", "jc-preetz"])
+        #expect(queueAgain.stdout.contains("Note: PLÖ-2026-003 (suggestion \(second)) already holds a Zusicherung: suggestion \(id) ("), "\(queueAgain.stdout)")
+        #expect(queueAgain.stdout.contains("granted 2026-03-02, now approved)"))
 
         for step in ["apply", "viewing", "contract", "moved-in"] {
             try cli.ok(["match", "move", String(id), step, "--date", "2026-03-05"])

@@ -21,7 +21,7 @@ enum SuggestionTemplates {
         <td class="num" data-label="{{t.grossColdRent}}">{{gross}}</td>
         <td class="num" data-label="{{t.colHeadroom}}"><span class="{{headroomClass}}">{{headroomLabel}} {{headroom}}</span></td>
         <td data-label="{{t.heating}}"><span class="{{heatingClass}}">{{heatingShort}}</span></td>
-        <td data-label="{{t.colCase}}"><a href="/suggestions/{{id}}">{{reference}}</a></td>
+        <td data-label="{{t.colCase}}"><a href="/suggestions/{{id}}">{{reference}}</a>{{#hasGranted}} <span class="warn">{{t.grantedShort}}</span>{{/hasGranted}}</td>
         <td class="num" data-label="{{t.persons}}">{{persons}}</td>
         <td data-label="{{t.ages}}">{{ages}}</td>
         <td data-label="{{t.benefit}}">{{benefit}}</td>
@@ -140,6 +140,7 @@ enum SuggestionTemplates {
         <dt>{{t.persons}}</dt><dd>{{persons}}</dd>
         <dt>{{t.ages}}</dt><dd>{{ages}}</dd>
         <dt>{{t.benefit}}</dt><dd>{{benefit}}</dd>
+        {{#granted}}<dt>{{t.otherZusicherung}}</dt><dd class="warn">{{.}}</dd>{{/granted}}
         </dl>
         """
 
