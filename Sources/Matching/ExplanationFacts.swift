@@ -380,7 +380,7 @@ extension MatchExplanation {
         let needs = f.needs
         check(3, !f.wbsRequired ? w.text("no WBS required", "kein WBS nötig")
             : needs.wbsHeld ? (f.passed(3) ? w.text("WBS required and held", "WBS nötig und vorhanden")
-                : w.text("WBS required; the household's WBS allows \(needs.wbsRooms ?? 0) rooms", "WBS nötig; der WBS des Haushalts erlaubt \(needs.wbsRooms ?? 0) Zimmer"))
+                : w.text("WBS required; the household's WBS allows \(needs.wbsRooms ?? 0) room(s)", "WBS nötig; der WBS des Haushalts erlaubt \(needs.wbsRooms ?? 0) Zimmer"))
             : w.text("WBS required, but the household holds none", "WBS nötig, der Haushalt hat keinen"))
         check(4, accessText(needs, floor: f.floor, lift: f.lift, stepFree: f.stepFree, language: language))
         check(5, !needs.pets ? w.text("no pets", "keine Haustiere") : f.petsAllowed == true ? w.text("pets allowed", "Haustiere erlaubt")

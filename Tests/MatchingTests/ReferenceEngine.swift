@@ -277,7 +277,7 @@ struct ReferenceEngine: Sendable {
             String(format: "%.1f m² and %@ room(s) for %d person(s) (at least %.0f m² and %.0f room(s): %.0f m² per person, at most %.0f persons per room)",
                 r.area, r.rooms == r.rooms.rounded() ? String(Int(r.rooms)) : String(r.rooms), p.size, p.minArea, p.minRooms,
                 rules.space.minAreaPerPerson, rules.space.maxPersonsPerRoom))
-        check("wbs", wbsOK(p, r), !r.wbsRequired ? "no WBS required" : p.needs.wbsHeld ? (wbsOK(p, r) ? "WBS required and held" : "WBS required; the household's WBS allows \(p.needs.wbsRooms ?? 0) rooms") : "WBS required, but the household holds none")
+        check("wbs", wbsOK(p, r), !r.wbsRequired ? "no WBS required" : p.needs.wbsHeld ? (wbsOK(p, r) ? "WBS required and held" : "WBS required; the household's WBS allows \(p.needs.wbsRooms ?? 0) room(s)") : "WBS required, but the household holds none")
         check("access", accessOK(p.needs, r), accessText(p.needs, r))
         check("pets", petsOK(p, r), !p.needs.pets ? "no pets" : r.petsAllowed == true ? "pets allowed" : petsOK(p, r) ? "pets: the listing does not say; ask the landlord" : "pets not allowed, the household keeps pets")
         check("dates", datesOK(p, r), r.availableFrom.map { "available from \($0.iso)" + (p.deadline.map { d in datesOK(p, r) ? ", before the deadline \(d.iso)" : ", after the deadline \(d.iso)" } ?? "") } ?? "available now (\(l.availableFromText ?? "no date given"))")
