@@ -100,7 +100,7 @@ enum Output {
 enum Parse {
     static func date(_ text: String) throws -> CalendarDate {
         guard let date = CalendarDate(flexible: text) else {
-            throw ValidationError("'\(text)' is not a date: use YYYY-MM-DD, e.g. 2026-03-01 (and check the day exists)")
+            throw ValidationError("'\(text)' is not a date: use YYYY-MM-DD, e.g. 2026-03-01, or DD.MM.YYYY (and check the day exists)")
         }
         return date
     }
