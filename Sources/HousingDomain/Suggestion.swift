@@ -33,6 +33,10 @@ public enum SuggestionState: String, Hashable, Codable, Sendable, CaseIterable {
 
     public func canMove(to next: SuggestionState) -> Bool { allowedNext.contains(next) }
 
+    /// The steps someone can take from here: `allowedNext` without withdrawing, which is a new run's
+    /// doing.
+    public var nextSteps: [SuggestionState] { allowedNext.filter { $0 != .withdrawn } }
+
     /// The role that may make this move: only the job centre approves or rejects.
     public var requiredRole: User.Role? {
         switch self {

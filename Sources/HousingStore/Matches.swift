@@ -463,8 +463,7 @@ extension AppDatabase {
                 _ = try accessibleHousehold(record.householdID.description, db, actor: actor, action: "move this household's suggestions")
             }
             guard record.state.canMove(to: state) else {
-                // Withdrawing is a new run's doing, not a step anyone takes.
-                let allowed = record.state.allowedNext.filter { $0 != .withdrawn }.map(\.rawValue).joined(separator: ", ")
+                let allowed = record.state.nextSteps.map(\.rawValue).joined(separator: ", ")
                 throw StoreError.invalid(.invalidField(field: "state", value: state.rawValue,
                     hint: "suggestion \(id) is \(record.state.rawValue); \(allowed.isEmpty ? "it is closed and takes no further step" : "its next step can be: \(allowed)")"))
             }

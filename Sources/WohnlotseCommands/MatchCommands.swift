@@ -162,9 +162,8 @@ struct MatchCommand: ParsableCommand {
         /// commands for its next steps.
         static func notNow(_ id: Int64, db: AppDatabase, actor: Actor) throws -> String {
             let current = try db.suggestion(id, by: actor).state
-            let next = current.allowedNext.compactMap { state -> String? in
+            let next = current.nextSteps.compactMap { state -> String? in
                 switch state {
-                case .withdrawn: return nil
                 case .approved: return "the job centre's 'wohnlotse match approve \(id)'"
                 case .rejected: return "'match reject \(id)'"
                 default: return steps.first { $0.value == state }.map { "'wohnlotse match move \(id) \($0.key)'" }

@@ -157,7 +157,7 @@ extension WebApp {
                 "state": s.label("state", record.state.rawValue), "since": f.date(record.stateDate), "assigned": record.assigned,
                 "closed": record.state.isClosed,
             ]
-            let steps = record.state.allowedNext.filter { $0.requiredRole == nil && $0 != .withdrawn }
+            let steps = record.state.nextSteps.filter { $0.requiredRole == nil }
             row["steps"] = steps.map { ["value": $0.rawValue, "label": s.label("action", $0.rawValue)] }
             row["hasSteps"] = !steps.isEmpty
             return row

@@ -98,7 +98,7 @@ extension WebApp {
             data["backHref"] = "/households/\(record.householdID.rawValue)"
             data["backLabel"] = s.fill("backToHousehold", record.householdReference)
             data["householdHref"] = "/households/\(record.householdID.rawValue)"
-            let steps = record.state.allowedNext.filter { $0.requiredRole == nil && $0 != .withdrawn }
+            let steps = record.state.nextSteps.filter { $0.requiredRole == nil }
             if !steps.isEmpty {
                 data["move"] = ["steps": steps.map { ["value": $0.rawValue, "label": s.label("action", $0.rawValue)] }]
             }
@@ -117,7 +117,7 @@ extension WebApp {
         case ("text", _):
             return s["errorReasonText"]
         case ("state", let record?):
-            let next = record.state.allowedNext.filter { $0 != .withdrawn }.map { s.label("state", $0.rawValue) }
+            let next = record.state.nextSteps.map { s.label("state", $0.rawValue) }
             let now = s.label("state", record.state.rawValue)
             return next.isEmpty ? s.fill("errorStepClosed", now) : s.fill("errorStepNow", now, next.joined(separator: ", "))
         case ("date", let record?):
