@@ -47,8 +47,7 @@ struct Wording {
     /// A travel mode after a time: `by bus`, `on foot` or `mit dem Bus`, `zu Fuß`.
     func by(_ mode: TravelMode) -> String {
         switch (language, mode) {
-        case (.english, .walk): return "on foot"
-        case (.english, _): return "by \(mode.rawValue)"
+        case (.english, _): return mode.phrase
         case (.german, .walk): return "zu Fuß"
         case (.german, .bike): return "mit dem Rad"
         case (.german, .bus): return "mit dem Bus"

@@ -5,6 +5,9 @@ import RuleBook
 /// How a member gets to an anchor.
 public enum TravelMode: String, Hashable, Codable, Sendable, CaseIterable {
     case walk, bike, bus
+
+    /// After a time, in English: `on foot`, `by bike`, `by bus`.
+    public var phrase: String { self == .walk ? "on foot" : "by \(rawValue)" }
 }
 
 /// One travel-time figure with how it was obtained.

@@ -443,8 +443,7 @@ enum ExplanationText {
         if !e.trips.isEmpty {
             out += "Trips (estimated from straight-line distance, not a timetable):\n"
             for t in e.trips {
-                let mode = t.estimate.mode == .walk ? "on foot" : "by \(t.estimate.mode.rawValue)"
-                out += String(format: "  %@: %.0f min %@, %.1f km by road, %d×/week\n", t.anchor, t.estimate.minutes, mode, t.estimate.distanceKilometres, t.daysPerWeek)
+                out += String(format: "  %@: %.0f min %@, %.1f km by road, %d×/week\n", t.anchor, t.estimate.minutes, t.estimate.mode.phrase, t.estimate.distanceKilometres, t.daysPerWeek)
             }
         }
         out += "Rules: \(e.rulesVersion); weights: \(e.weightsVersion); judged on \(e.date.iso)"
