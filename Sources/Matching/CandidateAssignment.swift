@@ -286,17 +286,30 @@ struct CandidateAssignment {
         }
 
         /// Per round: per listing slot of the kernel's blocks how much its price fell since, per
-        /// block the most, and the most of all.
+        /// block the most (round-major, as the kernel's sink reads them), and the most of all.
         struct Drops {
-            var perSlot: [[Int64]]
-            var perBlock: [[Int64]]
+            var perSlot: Column<Int64>
+            var perBlock: Column<Int64>
             var most: [Int64]
         }
 
         func drops(since blocks: ListingBlocks, prices: [Int64]) -> Drops {
-            let perSlot = rounds.map { then in (0..<blocks.listing.count).map { s in then[Int(blocks.listing[s])] - prices[Int(blocks.listing[s])] } }
-            let perBlock = perSlot.map { slots in blocks.blocks.map { block in slots[block.start..<block.end].max() ?? .min } }
-            return Drops(perSlot: perSlot, perBlock: perBlock, most: perBlock.map { $0.max() ?? .min })
+            let (slots, blockCount) = (blocks.listing.count, blocks.blocks.count)
+            let perSlot = Column(repeating: Int64.min, count: rounds.count * slots)
+            let perBlock = Column(repeating: Int64.min, count: rounds.count * blockCount)
+            var most = [Int64](repeating: .min, count: rounds.count)
+            for (r, then) in rounds.enumerated() {
+                for (b, block) in blocks.blocks.enumerated() {
+                    for s in block.start..<block.end {
+                        let l = Int(blocks.listing[s])
+                        let drop = then[l] - prices[l]
+                        perSlot[r * slots + s] = drop
+                        perBlock[r * blockCount + b] = max(perBlock[r * blockCount + b], drop)
+                    }
+                    most[r] = max(most[r], perBlock[r * blockCount + b])
+                }
+            }
+            return Drops(perSlot: perSlot, perBlock: perBlock, most: most)
         }
 
         mutating func issue(_ a: Int, u: Int64) {
@@ -329,12 +342,10 @@ struct CandidateAssignment {
         let (slots, potential, floor, price) = (Column(slot), Column(u), Column(minimum), Column(prices))
         let round = Column(uncovered.map { Int32(certificates.round[$0]) })
         let risen = Column(uncovered.indices.map { i in certificates.round[uncovered[i]] >= 0 ? u[i] - certificates.potential[uncovered[i]] : Int64.min })
-        let blockDrops = Column(drops.perBlock.flatMap { $0 })
-        let slotDrops = Column(drops.perSlot.flatMap { $0 })
         let collectors = (0..<ScoringKernel.workerCount).map { _ in
             RescanCollector(
                 weigher: engine.weigher, urgency: kernel.households.urgency, slot: slots, potential: potential, minimum: floor, price: price,
-                risen: risen, round: round, drops: blockDrops, blockCount: kernel.blocks.blocks.count, slotDrops: slotDrops,
+                risen: risen, round: round, drops: drops.perBlock, blockCount: kernel.blocks.blocks.count, slotDrops: drops.perSlot,
                 slotCount: kernel.blocks.listing.count, keep: Self.rescanPairs,
                 deep: Self.rescanCandidates)
         }

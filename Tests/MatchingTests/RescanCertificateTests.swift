@@ -30,7 +30,7 @@ struct RescanCertificateTests {
         let collector = RescanCollector(
             weigher: engine.weigher, urgency: Column(repeating: 0, count: 3), slot: Column([0, 1, 2]), potential: Column(repeating: 0, count: 3),
             minimum: Column(repeating: 0, count: 3), price: Column(now), risen: Column(risen), round: Column(rounds),
-            drops: Column(drops.perBlock.flatMap { $0 }), blockCount: blocks.blocks.count, slotDrops: Column(drops.perSlot.flatMap { $0 }),
+            drops: drops.perBlock, blockCount: blocks.blocks.count, slotDrops: drops.perSlot,
             slotCount: blocks.listing.count, keep: 2, deep: 2)
         var wanted = [0, 0, 0]
         for (b, block) in blocks.blocks.enumerated() {
